@@ -1,0 +1,3 @@
+from graddesc.cli import main
+
+raise SystemExit(main())

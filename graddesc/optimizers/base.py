@@ -1,0 +1,178 @@
+"""What an optimizer unit is: hyperparameters, state columns with formula templates, numpy step.
+
+A formula template is spreadsheet text with placeholders the workbook builder resolves:
+
+    {lr}        the sheet's hyperparameter cell (a workbook-level defined name, e.g. adam_lr)
+    {grad}      this parameter's raw gradient de/da or de/db in this row
+    {p}         this parameter's value before the step (a or b)
+    {x} {y}     this row's sample;  {loss} this row's loss (before the step)
+    {t}         the step counter, 1 on the first step;  {epoch} the epoch, 1 on the first
+    {m}         the column `m` of this parameter (or a shared column) in this row
+    {m.prev}    the same column one step earlier; on the first step, the starting state
+
+The numpy `init`/`step` are written from the maths (see ../shared/reference/optimizers.md), not
+from the templates: agreement of the two is what `graddesc verify` proves.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from graddesc.errors import InputError
+
+
+@dataclass(frozen=True)
+class Hyper:
+    name: str
+    default: float
+    meaning: str
+    lo: float = 0.0
+    hi: float = math.inf
+    lo_open: bool = False
+    hi_open: bool = True
+    flag: bool = False  # a 0/1 switch (TRUE/FALSE are accepted too)
+
+    @property
+    def range_text(self) -> str:
+        if self.flag:
+            return "0 or 1"
+        left = "(" if self.lo_open else "["
+        right = ")" if self.hi_open or math.isinf(self.hi) else "]"
+        hi = "inf" if math.isinf(self.hi) else _fmt(self.hi)
+        return f"{left}{_fmt(self.lo)}, {hi}{right}"
+
+    def check(self, value, where: str = "") -> float:
+        """Return value as a float, or raise InputError naming the hyperparameter."""
+        where = f" ({where})" if where else ""
+        if isinstance(value, bool):
+            value = float(value)
+        if isinstance(value, str):
+            text = value.strip()
+            if self.flag and text.lower() in ("true", "false"):
+                value = 1.0 if text.lower() == "true" else 0.0
+            else:
+                try:
+                    value = float(text)
+                except ValueError:
+                    raise InputError(f"{self.name}{where} must be a number, got {value!r}") from None
+        if not isinstance(value, (int, float)):
+            raise InputError(f"{self.name}{where} must be a number, got {value!r}")
+        value = float(value)
+        if not math.isfinite(value):
+            raise InputError(f"{self.name}{where} must be finite, got {value}")
+        if self.flag:
+            if value not in (0.0, 1.0):
+                raise InputError(f"{self.name}{where} must be 0 or 1, got {_fmt(value)}")
+            return value
+        bad_lo = value < self.lo or (self.lo_open and value == self.lo)
+        bad_hi = value > self.hi or (self.hi_open and value == self.hi)
+        if bad_lo or bad_hi:
+            raise InputError(f"{self.name}{where} must be in {self.range_text}, got {_fmt(value)}")
+        return value
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One computed column of the step table (one per parameter unless shared)."""
+
+    key: str
+    header: str
+    formula: str
+    meaning: str
+    shared: bool = False  # one column for both parameters (e.g. a learning-rate schedule)
+    init: str | float | None = None  # starting state; None: not carried from step to step
+
+
+PLACEHOLDER = re.compile(r"\{(\w+)(\.prev)?\}")
+BUILTIN_NAMES = ("grad", "p", "x", "y", "loss", "t", "epoch")
+
+
+@dataclass
+class Optimizer:
+    """One optimizer: everything the CLI, the workbook builder and verify need."""
+
+    name: str  # registry key, sheet name, prefix of its defined names
+    title: str
+    summary: str  # two or three plain sentences for the top of the sheet
+    equations: tuple[str, ...]  # the update in plain notation
+    hypers: tuple[Hyper, ...]
+    columns: tuple[Column, ...]
+    update: str  # template of the new parameter value
+    torch: str | None = None  # torch.optim class this follows, if any
+    lesson: str = ""  # what the default settings show on the default data
+
+    # numpy side, set by the unit
+    init_fn: object = field(default=None, repr=False)
+    step_fn: object = field(default=None, repr=False)
+    check_fn: object = field(default=None, repr=False)
+
+    def hyper(self, name: str) -> Hyper:
+        for h in self.hypers:
+            if h.name == name:
+                return h
+        known = ", ".join(h.name for h in self.hypers)
+        raise InputError(f"{self.name} has no hyperparameter {name!r} (it has: {known})")
+
+    def defaults(self) -> dict[str, float]:
+        return {h.name: h.default for h in self.hypers}
+
+    def resolve(self, overrides: dict | None = None, where: str = "") -> dict[str, float]:
+        """Defaults updated with overrides, each checked against its range."""
+        hp = self.defaults()
+        for name, value in (overrides or {}).items():
+            hp[name] = self.hyper(name).check(value, where)
+        if self.check_fn is not None:
+            self.check_fn(hp)
+        return hp
+
+    def defined_name(self, hyper: str) -> str:
+        return f"{self.name}_{hyper}"
+
+    def state_columns(self):
+        return [c for c in self.columns if c.init is not None]
+
+    def init(self, hp: dict, p: np.ndarray) -> dict:
+        return self.init_fn(hp, p)
+
+    def step(self, hp: dict, state: dict, p: np.ndarray, grad: np.ndarray, t: int, loss: float):
+        """One step: returns (new_p, new_state); new_state holds every column's value."""
+        return self.step_fn(hp, state, p, grad, t, loss)
+
+    def template_names(self) -> set[str]:
+        names = set()
+        for text in [c.formula for c in self.columns] + [self.update]:
+            names.update(m.group(1) for m in PLACEHOLDER.finditer(text))
+        return names
+
+
+def flag(name, default, meaning):
+    return Hyper(name, float(default), meaning, flag=True)
+
+
+def unit_interval(name, default, meaning):
+    """A value in [0, 1), like beta1, alpha, momentum."""
+    return Hyper(name, default, meaning, lo=0.0, hi=1.0, hi_open=True)
+
+
+def lr_hyper(default, meaning="learning rate: how far each step moves"):
+    return Hyper("lr", default, meaning, lo=0.0, lo_open=True)
+
+
+def eps_hyper(default, meaning="added to the denominator so it is never zero"):
+    return Hyper("eps", default, meaning)
+
+
+def weight_decay_hyper(default=0.0):
+    return Hyper("weight_decay", default, "L2 penalty: adds weight_decay*p to the gradient")
+
+
+# The gradient with L2 weight decay, as torch adds it before the optimizer's own rule.
+WD_GRAD = Column("g", "g", "{grad}+{weight_decay}*{p}", "g = de/dp + weight_decay*p")

@@ -1,0 +1,371 @@
+"""Join the two worlds: the workbook's formulas (evaluated by graddesc's engine, and optionally by
+LibreOffice) against the numpy optimizers run with the hyperparameters and data read from the file.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from graddesc import builder, problem
+from graddesc.errors import InputError, WorkbookError
+from graddesc.optimizers import REGISTRY
+from graddesc.trajectory import run
+from graddesc.xlsx.model import col_letter
+
+# Engine vs numpy.  Both compute the same IEEE-754 double operations in the same order (+ - * /
+# and sqrt are correctly rounded; ^ and numpy's ** both call the C library's pow), so they agree
+# to the last bit in practice; RTOL leaves room for one ulp of pow/exp/log per operation, which the
+# recurrences can carry forward over a few hundred steps, and is still a million times tighter
+# than any real difference in an update rule.  ATOL_SCALE: a difference in a value that is the
+# cancellation of two much larger numbers (de/db = 2*(prediction - y) near the optimum) is measured
+# against those numbers: |diff| <= ATOL_SCALE * scale, scale = the largest |value| in the column.
+RTOL = 1e-12
+ATOL_SCALE = 1e-13
+
+# LibreOffice vs numpy.  LibreOffice snaps a subtraction whose result is below ~2^-48 of its
+# operands to exactly 0 (so de/db can be 0 where numpy has 1e-13), and its ^, EXP, LN are up to 1 ulp
+# from numpy.  Those differences are real and enter the recurrences (m, v, accumulators), so they
+# are measured against the column's scale: |diff| <= LO_ATOL_SCALE * scale + LO_RTOL * |value|.
+# 2^-48 = 3.6e-15; the recurrences of a 600-step run can amplify it a few hundred times.
+LO_RTOL = 1e-9
+LO_ATOL_SCALE = 1e-9
+
+
+@dataclass
+class Mismatch:
+    sheet: str
+    cell: str
+    formula: str | None
+    expected: object
+    actual: object
+    step: int | None
+    source: str = "engine"  # or "libreoffice"
+    why: str = ""
+
+    def to_json(self):
+        return {"sheet": self.sheet, "cell": self.cell, "formula": self.formula, "step": self.step,
+                "expected": _jsonable(self.expected), "actual": _jsonable(self.actual),
+                "source": self.source, "why": self.why}
+
+    def text(self):
+        f = f" {self.formula}" if self.formula else ""
+        why = f" ({self.why})" if self.why else ""
+        return (f"{self.sheet}!{self.cell}{f}: expected {_show(self.expected)}, "
+                f"{self.source} gives {_show(self.actual)}{why}")
+
+
+@dataclass
+class SheetReport:
+    sheet: str
+    cells: int = 0
+    agree_errors: int = 0  # cells where both sides are an error / non-finite (a diverged run)
+    max_abs: float = 0.0
+    max_rel: float = 0.0
+    diverged_at: int | None = None
+    lo_cells: int = 0
+    lo_max_abs: float = 0.0
+    lo_max_rel: float = 0.0
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    path: str
+    sheets: list[SheetReport]
+    seconds: float
+    libreoffice: bool
+
+    @property
+    def mismatches(self):
+        return [m for s in self.sheets for m in s.mismatches]
+
+    @property
+    def ok(self):
+        return not self.mismatches and bool(self.sheets)
+
+    def to_json(self):
+        return {
+            "path": self.path, "ok": self.ok,
+            "cells": sum(s.cells for s in self.sheets),
+            "max_abs_diff": max((s.max_abs for s in self.sheets), default=0.0),
+            "max_rel_diff": max((s.max_rel for s in self.sheets), default=0.0),
+            "libreoffice": self.libreoffice,
+            "libreoffice_cells": sum(s.lo_cells for s in self.sheets),
+            "libreoffice_max_rel_diff": max((s.lo_max_rel for s in self.sheets), default=0.0),
+            "mismatches": [m.to_json() for m in self.mismatches[:1000]],
+            "mismatch_count": len(self.mismatches),
+            "tolerance": {"rtol": RTOL, "atol_scale": ATOL_SCALE,
+                          "libreoffice_rtol": LO_RTOL, "libreoffice_atol_scale": LO_ATOL_SCALE},
+            "sheets": [{
+                "sheet": s.sheet, "cells": s.cells, "error_cells_agreeing": s.agree_errors,
+                "max_abs_diff": s.max_abs, "max_rel_diff": s.max_rel, "diverged_at_step": s.diverged_at,
+                "libreoffice_cells": s.lo_cells, "libreoffice_max_abs_diff": s.lo_max_abs,
+                "libreoffice_max_rel_diff": s.lo_max_rel, "mismatches": len(s.mismatches)}
+                for s in self.sheets],
+            "seconds": self.seconds,
+        }
+
+    def text(self):
+        lines = [f"{self.path}: engine vs numpy (rtol {RTOL:g})"
+                 + (f", LibreOffice vs numpy (rtol {LO_RTOL:g})" if self.libreoffice else "")]
+        w = max((len(s.sheet) for s in self.sheets), default=5)
+        for s in self.sheets:
+            status = "ok" if not s.mismatches else f"{len(s.mismatches)} MISMATCHES"
+            extra = f"  diverged at step {s.diverged_at} ({s.agree_errors} error cells agree)" if s.diverged_at else ""
+            lo = (f"  | LibreOffice {s.lo_cells} cells, max rel {s.lo_max_rel:.2g}" if self.libreoffice else "")
+            lines.append(f"  {s.sheet:<{w}}  {s.cells:>7} cells  max abs {s.max_abs:.2g}  max rel {s.max_rel:.2g}"
+                         f"{lo}  {status}{extra}")
+        total = sum(s.cells for s in self.sheets)
+        mm = self.mismatches
+        if mm:
+            lines.append(f"FAILED: {len(mm)} of {total} cells disagree; first: {mm[0].text()}")
+        elif not self.sheets:
+            lines.append("FAILED: no optimizer sheet found")
+        else:
+            lines.append(f"OK: {total} formula cells agree ({self.seconds:.2f} s)")
+        return "\n".join(lines)
+
+
+def _jsonable(v):
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    if isinstance(v, (bool, int, float, str)) or v is None:
+        return v
+    return str(v)
+
+
+def _show(v):
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def _number(v):
+    """A cell value as a float, or None when it is not a number (error, text, empty)."""
+    if isinstance(v, bool):
+        return float(v)
+    if isinstance(v, (int, float)):
+        return float(v)
+    return None
+
+
+def _read_inputs(wb):
+    """Data, start values and the sheets to check, all read from the workbook itself."""
+    if builder.DATA_SHEET not in wb.sheet_names:
+        raise InputError(f"{wb.path}: no '{builder.DATA_SHEET}' sheet: not a graddesc workbook")
+    xs, ys = [], []
+    row = 2
+    while True:
+        vx, vy = wb.value(builder.DATA_SHEET, f"A{row}"), wb.value(builder.DATA_SHEET, f"B{row}")
+        if vx is None and vy is None:
+            break
+        fx, fy = _number(vx), _number(vy)
+        if fx is None or fy is None or not (math.isfinite(fx) and math.isfinite(fy)):
+            bad = f"A{row}" if fx is None else f"B{row}"
+            raise InputError(f"{wb.path}: {builder.DATA_SHEET}!{bad} must be a number, got {vx if fx is None else vy!r}")
+        xs.append(fx)
+        ys.append(fy)
+        row += 1
+    if not xs:
+        raise InputError(f"{wb.path}: the data sheet has no rows")
+    start = []
+    for name in ("start_a", "start_b"):
+        v = _named_number(wb, name)
+        start.append(v)
+    return problem.Data(np.array(xs), np.array(ys)), tuple(start)
+
+
+def _named_number(wb, name):
+    try:
+        sheet, addr = wb.resolve_name(name)
+    except KeyError:
+        raise InputError(f"{wb.path}: defined name {name} is missing") from None
+    v = _number(wb.value(sheet, addr))
+    if v is None or not math.isfinite(v):
+        raise InputError(f"{wb.path}: {sheet}!{addr} ({name}) must be a number, got {wb.value(sheet, addr)!r}")
+    return v
+
+
+def _hyperparameters(wb, opt):
+    hp = {}
+    for h in opt.hypers:
+        name = opt.defined_name(h.name)
+        try:
+            sheet, addr = wb.resolve_name(name)
+        except KeyError:
+            raise InputError(f"{wb.path}: defined name {name} is missing") from None
+        hp[h.name] = h.check(wb.value(sheet, addr), where=f"{sheet}!{addr}")
+    if opt.check_fn:
+        opt.check_fn(hp)
+    return hp
+
+
+def _steps(wb, sheet):
+    n = 0
+    while _number(wb.value(sheet, f"A{builder.step_row(n + 1)}")) == n + 1:
+        n += 1
+    return n
+
+
+def expected_columns(tr, cols, data_n):
+    """numpy's value for every table column: {col: array over steps}."""
+    out = {}
+    h = problem.NUMERIC_STEP
+    a, b = tr.p[:, 0], tr.p[:, 1]
+    with np.errstate(all="ignore"):
+        for c in cols:
+            if c.key in ("t", "epoch"):
+                continue
+            if c.key == "x":
+                v = tr.x
+            elif c.key == "y":
+                v = tr.y
+            elif c.key == "p":
+                v = tr.p[:, c.param]
+            elif c.key == "pred":
+                v = tr.pred
+            elif c.key == "loss":
+                v = tr.loss
+            elif c.key == "grad":
+                v = tr.grad[:, c.param]
+            elif c.key == "new":
+                v = tr.new_p[:, c.param]
+            elif c.key == "num_grad":
+                if c.param == 1:
+                    v = ((a * tr.x + (b + h) - tr.y) ** 2 - tr.loss) / h
+                else:
+                    v = (((a + h) * tr.x + b - tr.y) ** 2 - tr.loss) / h
+            else:
+                arr = tr.columns[c.key]
+                v = arr if arr.ndim == 1 else arr[:, c.param]
+            out[c.col] = v
+    return out
+
+
+def _compare(rep: SheetReport, sheet, cols, expected, steps, get, get_formula, source, rtol, atol_scale):
+    scale = {}
+    for col, arr in expected.items():
+        fin = np.abs(arr[np.isfinite(arr)]) if arr.size else np.array([])
+        scale[col] = float(fin.max()) if fin.size else 0.0
+    cells = 0
+    max_abs = max_rel = 0.0
+    errors_agree = 0
+    diverged = None
+    for step in range(1, steps + 1):
+        row = builder.step_row(step)
+        for c in cols:
+            if c.col not in expected:
+                continue
+            addr = f"{c.letter}{row}"
+            exp = float(expected[c.col][step - 1])
+            act = get(sheet, addr)
+            formula = get_formula(sheet, addr) if get_formula else None
+            cells += 1
+            if get_formula and formula is None:
+                rep.mismatches.append(Mismatch(sheet, addr, None, exp, act, step, source,
+                                               "a constant was typed over this formula cell"))
+                continue
+            num = _number(act)
+            if not math.isfinite(exp):
+                if num is None and act is not None and not isinstance(act, str) or \
+                        (isinstance(act, str) and act.startswith("#")):
+                    errors_agree += 1
+                    diverged = diverged or step
+                    continue
+                rep.mismatches.append(Mismatch(sheet, addr, formula, exp, act, step, source,
+                                               "numpy diverged here but the sheet has a number"))
+                continue
+            if num is None:
+                rep.mismatches.append(Mismatch(sheet, addr, formula, exp, act, step, source,
+                                               "the sheet has an error or text where numpy has a number"))
+                continue
+            diff = abs(num - exp)
+            rel = diff / max(abs(num), abs(exp)) if diff else 0.0
+            max_abs = max(max_abs, diff)
+            max_rel = max(max_rel, rel)
+            if diff > rtol * max(abs(num), abs(exp)) + atol_scale * scale[c.col]:
+                rep.mismatches.append(Mismatch(sheet, addr, formula, exp, num, step, source,
+                                               f"differs by {diff:.3g} (relative {rel:.3g})"))
+    return cells, max_abs, max_rel, errors_agree, diverged
+
+
+def verify_workbook(wb, libreoffice_values=None, path=""):
+    """Compare an evaluated engine.Workbook (and optionally LibreOffice's values) with numpy."""
+    data, start = _read_inputs(wb)
+    sheets = []
+    for sheet in wb.sheet_names:
+        opt = REGISTRY.get(sheet)
+        if opt is None:
+            continue
+        hp = _hyperparameters(wb, opt)
+        steps = _steps(wb, sheet)
+        if steps == 0:
+            raise InputError(f"{path}: sheet {sheet} has no step rows (column A from row {builder.FIRST_STEP_ROW})")
+        epochs = -(-steps // len(data))
+        tr = run(opt, hp, data, epochs, start=start)
+        cols = builder.table_columns(opt)
+        expected = expected_columns(tr, cols, len(data))
+        rep = SheetReport(sheet)
+        rep.cells, rep.max_abs, rep.max_rel, rep.agree_errors, rep.diverged_at = _compare(
+            rep, sheet, cols, expected, steps, wb.value, wb.formula, "engine", RTOL, ATOL_SCALE)
+        if libreoffice_values is not None:
+            lo = libreoffice_values.get(sheet, {})
+            lo_rep = SheetReport(sheet)
+            rep.lo_cells, rep.lo_max_abs, rep.lo_max_rel, _, _ = _compare(
+                lo_rep, sheet, cols, expected, steps, lambda s, a: lo.get(a), None,
+                "libreoffice", LO_RTOL, LO_ATOL_SCALE)
+            rep.mismatches.extend(lo_rep.mismatches)
+        sheets.append(rep)
+    return sheets
+
+
+def verify_file(path, libreoffice: bool = False) -> Report:
+    from graddesc import engine
+
+    t0 = time.perf_counter()
+    path = os.fspath(path)
+    wb = engine.Workbook.load(path)
+    wb.evaluate(strict=True)
+    lo_values = None
+    if libreoffice:
+        from graddesc import libreoffice as lo
+
+        if not lo.available():
+            raise WorkbookError(f"--libreoffice: LibreOffice is not available ({lo.why_unavailable()})")
+        lo_values = lo.recalculate(path).values
+    sheets = verify_workbook(wb, lo_values, path)
+    return Report(path, sheets, time.perf_counter() - t0, libreoffice)
+
+
+def cell_address(col: int, row: int) -> str:
+    return f"{col_letter(col)}{row}"
+
+
+def build_file(output, epochs: int = 20, seed: int = problem.DEFAULT_SEED, data_path=None,
+               overrides=None, force: bool = False, cache_values: bool = True) -> str:
+    """Build the workbook, evaluate it with the engine (the values are stored in the file beside
+    each formula for programs that do not recalculate) and write it atomically."""
+    from graddesc import engine
+    from graddesc.xlsx import writer
+
+    output = os.fspath(output)
+    if data_path:
+        data = problem.load_csv(data_path)
+        note = f"Data from {os.path.basename(os.fspath(data_path))}."
+    else:
+        data = problem.make_data(seed)
+        note = f"Seed {seed}: x = random integers 1..100, y = 2*x + 30 (true a = 2, b = 30)."
+    book = builder.build(data, epochs, overrides, seed_note=note)
+    if os.path.exists(output) and not force and not writer.written_by_graddesc_unchanged(output):
+        raise InputError(f"{output}: exists and was changed after graddesc wrote it (or was not written "
+                         f"by graddesc); not overwriting it: use --force or another -o path")
+    if cache_values:
+        wb = engine.Workbook.from_model(book)
+        wb.evaluate(strict=True)
+        for sh in book.sheets:
+            sh.cached = wb.sheet_values(sh.name)
+    writer.write_workbook(book, output)
+    return output

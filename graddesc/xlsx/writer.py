@@ -1,0 +1,251 @@
+"""Write a model.Workbook to .xlsx: openpyxl builds the parts, then the zip is re-packed
+deterministically (fixed timestamps and document dates, cached values injected beside formulas)
+and written to a temporary name that is renamed over the target: nothing is ever half-written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import os
+import re
+import tempfile
+import zipfile
+from xml.sax.saxutils import escape
+
+from openpyxl import Workbook as OpenpyxlWorkbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import Reference, ScatterChart
+from openpyxl.chart import Series as OpenpyxlSeries
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+
+from graddesc.errors import GraddescError
+from graddesc.xlsx import model
+
+FIXED_DATE = "2024-01-01T00:00:00Z"
+FINGERPRINT_PROPERTY = "graddesc_fingerprint"
+_PLACEHOLDER = "0" * 64
+ZIP_DATE = (2024, 1, 1, 0, 0, 0)
+
+STYLES = {
+    "title": dict(font=Font(bold=True, size=14, color="1F3864")),
+    "text": dict(alignment=Alignment(wrap_text=False)),
+    "note": dict(font=Font(italic=True, color="595959")),
+    "label": dict(font=Font(bold=True)),
+    "header": dict(font=Font(bold=True, color="FFFFFF"), fill=PatternFill("solid", fgColor="4472C4"),
+                   alignment=Alignment(horizontal="center", wrap_text=True)),
+    "input": dict(font=Font(bold=True, color="9C5700"), fill=PatternFill("solid", fgColor="FFEB9C")),
+    "start": dict(font=Font(italic=True), fill=PatternFill("solid", fgColor="E2EFDA")),
+    "link": dict(font=Font(color="0563C1", underline="single")),
+    "result": dict(font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7")),
+}
+
+
+def _cell(ws, item):
+    if not isinstance(item, model.Cell):
+        return item
+    c = WriteOnlyCell(ws, value=item.value)
+    for attr, val in STYLES.get(item.style, {}).items():
+        setattr(c, attr, val)
+    if item.number_format:
+        c.number_format = item.number_format
+    if item.comment:
+        c.comment = Comment(item.comment, "graddesc", width=320, height=110)
+    if item.link:
+        c.hyperlink = item.link
+    return c
+
+
+def _chart(spec: model.Chart, sheet_ws):
+    ch = ScatterChart()
+    ch.title = spec.title
+    ch.style = 13
+    ch.x_axis.title = spec.x_title
+    ch.y_axis.title = spec.y_title
+    ch.width, ch.height = spec.width_cm, spec.height_cm
+    ch.x_axis.delete = False
+    ch.y_axis.delete = False
+    if spec.log_y:
+        ch.y_axis.scaling.logBase = 10
+    for s in spec.series:
+        ws = sheet_ws[s.sheet] if s.sheet else None
+        xs = Reference(ws, min_col=s.x_col, min_row=s.first_row, max_row=s.last_row)
+        ys = Reference(ws, min_col=s.col, min_row=s.first_row, max_row=s.last_row)
+        ser = OpenpyxlSeries(ys, xs, title=s.title)
+        ser.marker.symbol = "none"
+        ser.smooth = False
+        ch.series.append(ser)
+    return ch
+
+
+def _to_openpyxl(book: model.Workbook) -> bytes:
+    wb = OpenpyxlWorkbook(write_only=True)
+    sheets = {}
+    for sh in book.sheets:
+        sheets[sh.name] = wb.create_sheet(sh.name)
+    for sh in book.sheets:
+        ws = sheets[sh.name]
+        for letter, width in sh.widths.items():
+            ws.column_dimensions[letter].width = width
+        if sh.freeze:
+            ws.freeze_panes = sh.freeze
+        if sh.tab_color:
+            ws.sheet_properties.tabColor = sh.tab_color
+        for h in sh.highlights:
+            ws.conditional_formatting.add(
+                h.range, FormulaRule(formula=[h.formula], fill=PatternFill("solid", bgColor=h.fill)))
+        for spec in sh.charts:
+            for s in spec.series:
+                s.sheet = s.sheet or sh.name
+            ws.add_chart(_chart(spec, sheets), spec.anchor)
+        for row in sh.rows:
+            ws.append([_cell(ws, v) for v in row])
+    for name, ref in book.names.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
+    wb.properties.creator = "graddesc"
+    wb.properties.title = book.title
+    wb.properties.description = book.description
+    wb.custom_doc_props.append(StringProperty(name=FINGERPRINT_PROPERTY, value=_PLACEHOLDER))
+    for key, value in sorted(book.properties.items()):
+        wb.custom_doc_props.append(StringProperty(name=key, value=value))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"([^>]*)><f>([^<]*)</f><v\s*/>(</c>)')
+_DATE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)")
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _value_xml(v):
+    """(type attribute, <v> text) of a cached value, or None to leave the cell without one."""
+    if isinstance(v, bool):
+        return b' t="b"', b"1" if v else b"0"
+    if isinstance(v, (int, float)):
+        if not math.isfinite(v):
+            return b' t="e"', b"#NUM!"
+        return b"", repr(float(v)).encode()
+    if v is None:
+        return None
+    text = str(v)
+    if text.startswith("#"):
+        return b' t="e"', text.encode()
+    return b' t="str"', escape(text).encode()
+
+
+def _inject_cached(xml: bytes, cached: dict) -> bytes:
+    if not cached:
+        return xml
+
+    def sub(m):
+        key = (int(m.group(2)), _col_index(m.group(1)))
+        val = _value_xml(cached.get(key))
+        if val is None:
+            return m.group(0)
+        attrs = re.sub(rb'\s+t="[^"]*"', b"", m.group(3))
+        return (b'<c r="' + m.group(1) + m.group(2) + b'"' + attrs + val[0] + b"><f>" + m.group(4)
+                + b"</f><v>" + val[1] + b"</v></c>")
+
+    return _FORMULA_CELL.sub(sub, xml)
+
+
+def _content_hash(parts) -> str:
+    """sha256 over every part but docProps/custom.xml (which carries the hash itself)."""
+    h = hashlib.sha256()
+    for name, data in sorted(parts):
+        if name != CUSTOM_PART:
+            h.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+CUSTOM_PART = "docProps/custom.xml"
+
+
+def _repack(raw: bytes, book: model.Workbook) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    sheet_parts = {f"xl/worksheets/sheet{i}.xml": sh for i, sh in enumerate(book.sheets, start=1)}
+    parts = []
+    for info in src.infolist():
+        data = src.read(info.filename)
+        if info.filename == "docProps/core.xml":
+            data = _DATE.sub(rb"\g<1>" + FIXED_DATE.encode() + rb"\g<2>", data)
+        elif info.filename in sheet_parts:
+            data = _inject_cached(data, sheet_parts[info.filename].cached)
+        parts.append((info.filename, data))
+    digest = _content_hash(parts).encode()
+    parts = [(n, d.replace(_PLACEHOLDER.encode(), digest) if n == CUSTOM_PART else d) for n, d in parts]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        for name, data in parts:
+            zi = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            z.writestr(zi, data)
+    return out.getvalue()
+
+
+def to_bytes(book: model.Workbook) -> bytes:
+    return _repack(_to_openpyxl(book), book)
+
+
+def write_atomic(path, data: bytes) -> None:
+    """Write bytes to a temporary file beside `path`, then rename it over `path`."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".graddesc-", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise GraddescError(f"{path}: cannot write here: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(e, OSError):
+            raise GraddescError(f"{path}: cannot write: {e.strerror}") from None
+        raise
+
+
+def write_workbook(book: model.Workbook, path) -> None:
+    write_atomic(path, to_bytes(book))
+
+
+def column_letter(col: int) -> str:
+    return get_column_letter(col)
+
+
+def written_by_graddesc_unchanged(path) -> bool:
+    """True when `path` is a workbook graddesc wrote and nobody has changed since (its stored
+    fingerprint matches its content).  False for any other file, edited or not a workbook at all."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            if sum(i.file_size for i in infos) > 2 * 1024**3:
+                return False
+            parts = [(i.filename, z.read(i.filename)) for i in infos]
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError):
+        return False
+    custom = dict(parts).get(CUSTOM_PART, b"")
+    m = re.search(rb'name="' + FINGERPRINT_PROPERTY.encode() + rb'"[^>]*>\s*<vt:lpwstr>([0-9a-f]{64})<', custom)
+    return bool(m) and m.group(1).decode() == _content_hash(parts)
