@@ -85,53 +85,97 @@ def step_row(step: int) -> int:
     return START_ROW + step
 
 
+def epoch_columns(opt: Optimizer, first_col: int) -> list[TableColumn]:
+    """The per-epoch table (epoch label, then its columns), starting at sheet column first_col."""
+    if not opt.epoch_columns:
+        return []
+    cols = [TableColumn(first_col, "epoch_no", None, "epoch", "epoch k: its row sums up that epoch's steps", None)]
+    for c in opt.epoch_columns:
+        for param in ([None] if c.shared else [0, 1]):
+            header = c.header if param is None else f"{c.header} ({PARAMS[param]})"
+            cols.append(TableColumn(first_col + len(cols), c.key, param, header, c.meaning, c.formula))
+    return cols
+
+
+def epoch_row(epoch: int) -> int:
+    """Sheet row of epoch k in the epoch table; epoch 0 (the starting row) shares the start row."""
+    return START_ROW + epoch
+
+
 class _Resolver:
-    """Turns a template into the formula of one row of one column."""
+    """Turns a template into the formula of one cell of the step table or the epoch table."""
 
-    def __init__(self, opt: Optimizer, cols: list[TableColumn]):
+    def __init__(self, opt: Optimizer, cols: list[TableColumn], ecols: list[TableColumn], n: int):
         self.opt = opt
+        self.n = n
         self.hypers = {h.name for h in opt.hypers}
-        self.by_key: dict[tuple[str, int | None], TableColumn] = {}
-        for c in cols:
-            self.by_key[(c.key, c.param)] = c
-        for name in opt.template_names():
-            if name not in self.hypers and not any(k == name for k, _ in self.by_key) \
-                    and name not in ("grad", "p", "x", "y", "loss", "t", "epoch", "pred", "new"):
-                raise ValueError(f"{opt.name}: template uses unknown placeholder {{{name}}}")
+        self.steps = {(c.key, c.param): c for c in cols}
+        self.epochs = {(c.key, c.param): c for c in ecols}
 
-    def column(self, key, param):
-        c = self.by_key.get((key, param)) or self.by_key.get((key, None))
+    @staticmethod
+    def _find(table, key, param, what):
+        c = table.get((key, param)) or table.get((key, None))
+        if c is None and key.endswith(("_a", "_b")):
+            c = table.get((key[:-2], PARAMS.index(key[-1])))
         if c is None:
-            raise ValueError(f"{self.opt.name}: no column {key!r} for parameter {param}")
+            raise ValueError(f"template refers to unknown {what} column {key!r}")
         return c
 
-    def formula(self, template: str, row: int, param: int | None, data_row: int) -> str:
+    def column(self, key, param):
+        return self._find(self.steps, key, param, "step")
+
+    def _hyper(self, name):
+        return self.opt.defined_name(name)
+
+    def step_formula(self, template: str, row: int, param: int | None, data_row: int, epoch: int) -> str:
         def sub(m):
-            name, prev = m.group(1), m.group(2)
+            scope, scope_prev, name, prev = m.groups()
+            if scope == "ep":
+                c = self._find(self.epochs, name, param, "epoch")
+                return f"${c.letter}${epoch_row(epoch - 1 if scope_prev else epoch)}"
+            if scope:
+                raise ValueError(f"{{{scope}:...}} is only valid in epoch-table templates")
             if name in self.hypers and not prev:
-                return self.opt.defined_name(name)
+                return self._hyper(name)
             if name == "data_x":
                 return f"{DATA_SHEET}!$A${data_row}"
             if name == "data_y":
                 return f"{DATA_SHEET}!$B${data_row}"
-            key, par = name, param
-            if name.endswith(("_a", "_b")) and name[:-2] in ("p", "grad", "new", "num_grad"):
-                key, par = name[:-2], PARAMS.index(name[-1])
-            c = self.column(key, par)
+            c = self.column(name, param)
             return f"{c.letter}{row - 1 if prev else row}"
 
         return "=" + PLACEHOLDER.sub(sub, template)
 
+    def epoch_formula(self, template: str, epoch: int, param: int | None) -> str:
+        first, last = step_row((epoch - 1) * self.n + 1), step_row(epoch * self.n)
 
-def _start_value(opt: Optimizer, init, param: int | None):
+        def sub(m):
+            scope, scope_prev, name, prev = m.groups()
+            if scope in ("rows", "first", "last"):
+                c = self.column(name, param)
+                if scope == "rows":
+                    return f"{c.letter}{first}:{c.letter}{last}"
+                return f"{c.letter}{first if scope == 'first' else last}"
+            if scope:
+                raise ValueError(f"{{{scope}:...}} is not valid in an epoch-table template")
+            if name in self.hypers and not prev:
+                return self._hyper(name)
+            c = self._find(self.epochs, name, param, "epoch")
+            return f"{c.letter}{epoch_row(epoch - 1 if prev else epoch)}"
+
+        return "=" + PLACEHOLDER.sub(sub, template)
+
+
+def _start_value(opt: Optimizer, init):
     if isinstance(init, str):
-        return "=" + PLACEHOLDER.sub(lambda m: opt.defined_name(m.group(1)), init)
+        return "=" + PLACEHOLDER.sub(lambda m: opt.defined_name(m.group(3)), init)
     return float(init)
 
 
 def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Sheet, dict[str, str]]:
     cols = table_columns(opt)
-    res = _Resolver(opt, cols)
+    ecols = epoch_columns(opt, cols[-1].col + 2)
+    res = _Resolver(opt, cols, ecols, n)
     sh = Sheet(opt.name)
     names = {}
     sh.put(1, 1, Cell(opt.title, "title"))
@@ -160,7 +204,7 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
         if c.key == "new":
             sh.put(START_ROW, c.col, Cell("=start_a" if c.param == 0 else "=start_b", "start", "0.0000"))
         elif c.key in state_init:
-            sh.put(START_ROW, c.col, Cell(_start_value(opt, state_init[c.key], c.param), "start"))
+            sh.put(START_ROW, c.col, Cell(_start_value(opt, state_init[c.key]), "start"))
     fmts = {c.col: NUM_FMT.get(c.key, "General") for c in cols}
     for step in range(1, n * epochs + 1):
         row = step_row(step)
@@ -172,8 +216,10 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
             elif c.key == "epoch":
                 vals.append((step - 1) // n + 1)
             else:
-                vals.append(res.formula(c.template, row, c.param, data_row))
-        sh.rows.append(vals) if len(sh.rows) == row - 1 else sh.put(row, 1, None)
+                vals.append(res.step_formula(c.template, row, c.param, data_row, (step - 1) // n + 1))
+        while len(sh.rows) < row - 1:
+            sh.rows.append([])
+        sh.rows.append(vals)
     last_row = step_row(n * epochs)
     # number formats per column: set on the first step row only would be inconsistent; use Cells
     for r in sh.rows[FIRST_STEP_ROW - 1:]:
@@ -181,10 +227,13 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
             f = fmts[c.col]
             if f != "General":
                 r[i] = Cell(r[i], number_format=f)
+    if ecols:
+        _epoch_table(sh, opt, res, ecols, epochs)
+        last = ecols[-1].col
     side = last + 2
     _side_panel(sh, opt, side)
     sh.freeze = f"C{START_ROW}"
-    sh.widths = {col_letter(c.col): (7 if c.key in ("t", "epoch", "x", "y") else 12) for c in cols}
+    sh.widths.update({col_letter(c.col): (7 if c.key in ("t", "epoch", "x", "y") else 12) for c in cols})
     sh.widths["A"] = 16
     sh.widths[col_letter(side)] = 14
     loss_col = res.column("loss", None)
@@ -201,6 +250,23 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
         [Series("a", na.col, x_col, FIRST_STEP_ROW, last_row), Series("b", nb.col, x_col, FIRST_STEP_ROW, last_row)],
         y_title="value"))
     return sh, names
+
+
+def _epoch_table(sh: Sheet, opt: Optimizer, res: _Resolver, ecols: list[TableColumn], epochs: int) -> None:
+    einit = {c.key: c.init for c in opt.epoch_columns}
+    for c in ecols:
+        sh.put(HEADER_ROW, c.col, Cell(c.header, "header", comment=c.meaning))
+        if c.key == "epoch_no":
+            sh.put(START_ROW, c.col, Cell(0, "start"))
+        elif einit.get(c.key) is not None:
+            sh.put(START_ROW, c.col, Cell(_start_value(opt, einit[c.key]), "start"))
+    for k in range(1, epochs + 1):
+        row = epoch_row(k)
+        for c in ecols:
+            value = k if c.key == "epoch_no" else Cell(res.epoch_formula(c.template, k, c.param), "result")
+            sh.put(row, c.col, value)
+    for c in ecols:
+        sh.widths[c.letter] = 12
 
 
 def _side_panel(sh: Sheet, opt: Optimizer, col: int) -> None:
@@ -222,7 +288,8 @@ def data_sheet(data: Data, seed_note: str) -> tuple[Sheet, dict[str, str]]:
     sh.put(1, 1, Cell("x", "header"))
     sh.put(1, 2, Cell("y", "header"))
     for i, (x, y) in enumerate(zip(data.x.tolist(), data.y.tolist())):
-        sh.rows.append([x, y]) if len(sh.rows) == i + 1 else sh.put(i + 2, 1, x)
+        sh.put(i + 2, 1, x)
+        sh.put(i + 2, 2, y)
     rows = [("start a", INIT_A, "start_a", "a at step 0 on every optimizer sheet"),
             ("start b", INIT_B, "start_b", "b at step 0 on every optimizer sheet"),
             ("true a", TRUE_A, "true_a", "the a that generated the data"),

@@ -29,6 +29,7 @@ class Trajectory:
     grad: np.ndarray  # (steps, 2): de/da, de/db
     new_p: np.ndarray
     columns: dict  # key -> (steps,) or (steps, 2)
+    epoch_columns: dict  # key -> (epochs + 1,) or (epochs + 1, 2); row 0 is the starting row
 
     def rows(self):
         """One dict per step with the keys of `graddesc run`."""
@@ -64,6 +65,8 @@ def run(opt: Optimizer, hp: dict, data: Data, epochs: int,
     cols: dict[str, list] = {}
     p = np.array(start, dtype=np.float64)
     state = opt.init(hp, p)
+    ep = opt.epoch_init(hp) if opt.epoch_columns else None
+    ecols: dict[str, list] = {k: [v] for k, v in (ep or {}).items()}
     with np.errstate(all="ignore"):  # a diverging run gives inf/nan, which verify compares with #NUM!
         for i in range(steps):
             a, b = p
@@ -76,14 +79,23 @@ def run(opt: Optimizer, hp: dict, data: Data, epochs: int,
             loss[i] = r**2
             P[i] = p
             G[i] = grad
-            new_p, new_state = opt.step(hp, state, p, grad, i + 1, loss[i])
+            new_p, new_state = opt.step(hp, state, p, grad, i + 1, loss[i], ep=ep)
             for k, v in new_state.items():
                 cols.setdefault(k, []).append(v)
             state = new_state
             p = np.asarray(new_p, dtype=np.float64)
             NP[i] = p
+            if ep is not None and (i + 1) % n == 0:
+                lo = i + 1 - n
+                rows = {k: np.array(v[lo:], dtype=np.float64) for k, v in cols.items()}
+                rows.update(grad=G[lo:i + 1], loss=loss[lo:i + 1], p=P[lo:i + 1], new=NP[lo:i + 1],
+                            x=xs[lo:i + 1], y=ys[lo:i + 1], pred=pred[lo:i + 1])
+                ep = opt.epoch_fn(hp, ep, rows)
+                for k, v in ep.items():
+                    ecols.setdefault(k, []).append(v)
     return Trajectory(
         optimizer=opt, hp=hp, x=xs, y=ys, t=np.arange(1, steps + 1),
         epoch=np.repeat(np.arange(1, epochs + 1), n), p=P, pred=pred, loss=loss, grad=G,
         new_p=NP, columns={k: np.array(v, dtype=np.float64) for k, v in cols.items()},
+        epoch_columns={k: np.array(v, dtype=np.float64) for k, v in ecols.items()},
     )

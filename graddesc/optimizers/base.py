@@ -9,6 +9,14 @@ A formula template is spreadsheet text with placeholders the workbook builder re
     {t}         the step counter, 1 on the first step;  {epoch} the epoch, 1 on the first
     {m}         the column `m` of this parameter (or a shared column) in this row
     {m.prev}    the same column one step earlier; on the first step, the starting state
+    {ep:k}      column `k` of the per-epoch table, in this step's epoch row
+    {ep.prev:k} the same, one epoch earlier (epoch 0 = the starting row of the epoch table)
+
+Per-epoch tables (one row per epoch, beside the step table) have `epoch_columns`, whose templates
+may use {k} / {k.prev} (this / the previous epoch row of the epoch table), {rows:c} (the range of
+step column `c` over this epoch's rows), {first:c} / {last:c} (its first / last step cell) and the
+hyperparameters.  The numpy side gets `epoch_fn(hp, ep_prev, rows) -> ep`, called at the end of each
+epoch with that epoch's step values, and `step(..., ep=ep_prev)`.
 
 The numpy `init`/`step` are written from the maths (see ../shared/reference/optimizers.md), not
 from the templates: agreement of the two is what `graddesc verify` proves.
@@ -91,7 +99,8 @@ class Column:
     init: str | float | None = None  # starting state; None: not carried from step to step
 
 
-PLACEHOLDER = re.compile(r"\{(\w+)(\.prev)?\}")
+# {name}, {name.prev}, {scope:name}, {scope.prev:name}; groups: scope, scope_prev, name, prev
+PLACEHOLDER = re.compile(r"\{(?:(\w+)(\.prev)?:)?(\w+)(\.prev)?\}")
 BUILTIN_NAMES = ("grad", "p", "x", "y", "loss", "t", "epoch")
 
 
@@ -108,11 +117,14 @@ class Optimizer:
     update: str  # template of the new parameter value
     torch: str | None = None  # torch.optim class this follows, if any
     lesson: str = ""  # what the default settings show on the default data
+    epoch_columns: tuple[Column, ...] = ()  # the per-epoch table (see module docstring)
+    label: str = ""  # e.g. "fast.ai variant": shown beside the title
 
     # numpy side, set by the unit
     init_fn: object = field(default=None, repr=False)
     step_fn: object = field(default=None, repr=False)
     check_fn: object = field(default=None, repr=False)
+    epoch_fn: object = field(default=None, repr=False)
 
     def hyper(self, name: str) -> Hyper:
         for h in self.hypers:
@@ -142,14 +154,26 @@ class Optimizer:
     def init(self, hp: dict, p: np.ndarray) -> dict:
         return self.init_fn(hp, p)
 
-    def step(self, hp: dict, state: dict, p: np.ndarray, grad: np.ndarray, t: int, loss: float):
+    def step(self, hp: dict, state: dict, p: np.ndarray, grad: np.ndarray, t: int, loss: float, ep=None):
         """One step: returns (new_p, new_state); new_state holds every column's value."""
+        if self.epoch_columns:
+            return self.step_fn(hp, state, p, grad, t, loss, ep=ep)
         return self.step_fn(hp, state, p, grad, t, loss)
+
+    def epoch_init(self, hp: dict) -> dict:
+        """The epoch table's starting row (epoch 0) as numpy values."""
+        out = {}
+        for c in self.epoch_columns:
+            if c.init is None:
+                continue
+            v = hp[PLACEHOLDER.fullmatch(c.init).group(3)] if isinstance(c.init, str) else float(c.init)
+            out[c.key] = float(v) if c.shared else np.array([v, v], dtype=np.float64)
+        return out
 
     def template_names(self) -> set[str]:
         names = set()
-        for text in [c.formula for c in self.columns] + [self.update]:
-            names.update(m.group(1) for m in PLACEHOLDER.finditer(text))
+        for text in [c.formula for c in self.columns + self.epoch_columns] + [self.update]:
+            names.update(m.group(3) for m in PLACEHOLDER.finditer(text))
         return names
 
 
