@@ -24,7 +24,7 @@ START_ROW = 9  # "step 0": the starting state every first step reads as its prev
 FIRST_STEP_ROW = 10
 MAX_ROWS = 1_048_576
 PARAMS = ("a", "b")
-NUM_FMT = {"x": "0", "y": "0", "a": "0.0000", "b": "0.0000", "pred": "0.000", "loss": "0.000",
+NUM_FMT = {"x": "0", "y": "0", "p": "0.0000", "pred": "0.000", "loss": "0.000",
            "grad": "0.000", "new": "0.0000"}
 
 

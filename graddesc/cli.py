@@ -165,7 +165,18 @@ def make_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _terminate(signum, frame):
+    # SIGTERM unwinds like Ctrl-C, so temporary files are removed and targets stay intact
+    raise KeyboardInterrupt
+
+
 def main(argv=None) -> int:
+    import signal
+
+    try:
+        signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread
+        pass
     parser = make_parser()
     try:
         args = parser.parse_args(argv)

@@ -84,9 +84,37 @@ def _chart(spec: model.Chart, sheet_ws):
     return ch
 
 
-def _to_openpyxl(book: model.Workbook) -> bytes:
+def _is_bulk(item) -> bool:
+    """Plain values and cells with only a number format are written by the fast emitter."""
+    if not isinstance(item, model.Cell):
+        return item is not None
+    return item.style is None and item.comment is None and item.link is None and item.value is not None
+
+
+def _bulk_xml(ref: str, value, sid: int, cached) -> str:
+    s = f' s="{sid}"' if sid else ""
+    if isinstance(value, str):
+        if value.startswith("="):
+            v = _value_xml(cached) if cached is not None else None
+            if v is None:
+                return f'<c r="{ref}"{s}><f>{escape(value[1:])}</f></c>'
+            return f'<c r="{ref}"{s}{v[0].decode()}><f>{escape(value[1:])}</f><v>{v[1].decode()}</v></c>'
+        sp = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{sp}>{escape(value)}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int):
+        return f'<c r="{ref}"{s}><v>{value}</v></c>'
+    return f'<c r="{ref}"{s}><v>{repr(float(value))}</v></c>'
+
+
+def _to_openpyxl(book: model.Workbook):
+    """openpyxl writes the parts and the styled/commented cells; plain cells are returned as XML
+    per (sheet index, row) to be merged into the sheet XML by _repack (openpyxl spends ~13 µs on a
+    cell, the emitter ~1 µs)."""
     wb = OpenpyxlWorkbook(write_only=True)
     sheets = {}
+    bulk: dict[str, dict[int, list[str]]] = {}
     for sh in book.sheets:
         sheets[sh.name] = wb.create_sheet(sh.name)
     for sh in book.sheets:
@@ -104,8 +132,33 @@ def _to_openpyxl(book: model.Workbook) -> bytes:
             for s in spec.series:
                 s.sheet = s.sheet or sh.name
             ws.add_chart(_chart(spec, sheets), spec.anchor)
-        for row in sh.rows:
-            ws.append([_cell(ws, v) for v in row])
+        style_ids: dict = {}
+        bulk_rows = {}
+        bulk[sh.name] = bulk_rows
+        letters = [model.col_letter(i) for i in range(1, max((len(r) for r in sh.rows), default=0) + 1)]
+        for r, row in enumerate(sh.rows, start=1):
+            rich = []
+            cells = []
+            for c, item in enumerate(row, start=1):
+                if _is_bulk(item):
+                    if isinstance(item, model.Cell):
+                        fmt, value = item.number_format, item.value
+                        sid = style_ids.get(fmt)
+                        if sid is None:
+                            probe = WriteOnlyCell(ws)
+                            probe.number_format = fmt
+                            sid = style_ids[fmt] = probe.style_id
+                    else:
+                        value, sid = item, 0
+                    cells.append(_bulk_xml(f"{letters[c - 1]}{r}", value, sid, sh.cached.get((r, c))))
+                    rich.append(None)
+                else:
+                    rich.append(_cell(ws, item) if item is not None else None)
+            while rich and rich[-1] is None:
+                rich.pop()
+            ws.append(rich)
+            if cells:
+                bulk_rows[r] = cells
     for name, ref in book.names.items():
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
     wb.properties.creator = "graddesc"
@@ -116,7 +169,7 @@ def _to_openpyxl(book: model.Workbook) -> bytes:
         wb.custom_doc_props.append(StringProperty(name=key, value=value))
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return buf.getvalue(), bulk
 
 
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"([^>]*)><f>([^<]*)</f><v\s*/>(</c>)')
@@ -174,7 +227,34 @@ def _content_hash(parts) -> str:
 CUSTOM_PART = "docProps/custom.xml"
 
 
-def _repack(raw: bytes, book: model.Workbook) -> bytes:
+_ROW = re.compile(rb'<row r="([0-9]+)"([^>]*)>(.*?)</row>', re.S)
+_CELL = re.compile(rb'<c r="([A-Z]+)[0-9]+"[^>]*?(?:/>|>.*?</c>)', re.S)
+
+
+def _merge_bulk(xml: bytes, rows: dict) -> bytes:
+    """Put the emitter's cells into openpyxl's <row> elements, in column order."""
+    if not rows:
+        return xml
+
+    def sub(m):
+        cells = rows.get(int(m.group(1)))
+        if not cells:
+            return m.group(0)
+        inner = m.group(3)
+        added = "".join(cells).encode()
+        if inner:
+            merged = [(_col_index(c.group(1)), c.group(0)) for c in _CELL.finditer(inner)]
+            merged += [(_col_index(_CELL.match(x).group(1)), x) for x in
+                       (c.encode() for c in cells)]
+            merged.sort(key=lambda t: t[0])
+            added = b"".join(x for _, x in merged)
+        return b'<row r="' + m.group(1) + b'"' + m.group(2) + b">" + added + b"</row>"
+
+    return _ROW.sub(sub, xml)
+
+
+def _repack(raw, book: model.Workbook) -> bytes:
+    raw, bulk = raw
     src = zipfile.ZipFile(io.BytesIO(raw))
     sheet_parts = {f"xl/worksheets/sheet{i}.xml": sh for i, sh in enumerate(book.sheets, start=1)}
     parts = []
@@ -183,7 +263,8 @@ def _repack(raw: bytes, book: model.Workbook) -> bytes:
         if info.filename == "docProps/core.xml":
             data = _DATE.sub(rb"\g<1>" + FIXED_DATE.encode() + rb"\g<2>", data)
         elif info.filename in sheet_parts:
-            data = _inject_cached(data, sheet_parts[info.filename].cached)
+            sh = sheet_parts[info.filename]
+            data = _merge_bulk(_inject_cached(data, sh.cached), bulk.get(sh.name, {}))
         parts.append((info.filename, data))
     digest = _content_hash(parts).encode()
     parts = [(n, d.replace(_PLACEHOLDER.encode(), digest) if n == CUSTOM_PART else d) for n, d in parts]
