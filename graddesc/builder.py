@@ -127,24 +127,36 @@ class _Resolver:
     def _hyper(self, name):
         return self.opt.defined_name(name)
 
-    def step_formula(self, template: str, row: int, param: int | None, data_row: int, epoch: int) -> str:
+    def step_format(self, template: str, param: int | None) -> str:
+        """The template as a str.format pattern over r (this row), rp (previous row), dr (data
+        row), er / erp (this / previous epoch's row in the epoch table): resolved once per column."""
         def sub(m):
             scope, scope_prev, name, prev = m.groups()
             if scope == "ep":
                 c = self._find(self.epochs, name, param, "epoch")
-                return f"${c.letter}${epoch_row(epoch - 1 if scope_prev else epoch)}"
+                return f"${c.letter}${{{'erp' if scope_prev else 'er'}}}"
             if scope:
                 raise ValueError(f"{{{scope}:...}} is only valid in epoch-table templates")
             if name in self.hypers and not prev:
                 return self._hyper(name)
             if name == "data_x":
-                return f"{DATA_SHEET}!$A${data_row}"
+                return f"{DATA_SHEET}!$A${{dr}}"
             if name == "data_y":
-                return f"{DATA_SHEET}!$B${data_row}"
+                return f"{DATA_SHEET}!$B${{dr}}"
             c = self.column(name, param)
-            return f"{c.letter}{row - 1 if prev else row}"
+            return f"{c.letter}{{{'rp' if prev else 'r'}}}"
 
-        return "=" + PLACEHOLDER.sub(sub, template)
+        out, last = [], 0
+        for m in PLACEHOLDER.finditer(template):
+            out.append(template[last:m.start()].replace("{", "{{").replace("}", "}}"))
+            out.append(sub(m))
+            last = m.end()
+        out.append(template[last:].replace("{", "{{").replace("}", "}}"))
+        return "=" + "".join(out)
+
+    def step_formula(self, template: str, row: int, param: int | None, data_row: int, epoch: int) -> str:
+        return self.step_format(template, param).format(
+            r=row, rp=row - 1, dr=data_row, er=epoch_row(epoch), erp=epoch_row(epoch - 1))
 
     def epoch_formula(self, template: str, epoch: int, param: int | None) -> str:
         first, last = step_row((epoch - 1) * self.n + 1), step_row(epoch * self.n)
@@ -205,28 +217,25 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
             sh.put(START_ROW, c.col, Cell("=start_a" if c.param == 0 else "=start_b", "start", "0.0000"))
         elif c.key in state_init:
             sh.put(START_ROW, c.col, Cell(_start_value(opt, state_init[c.key]), "start"))
-    fmts = {c.col: NUM_FMT.get(c.key, "General") for c in cols}
+    patterns = [None if c.template is None else res.step_format(c.template, c.param) for c in cols]
+    fmts = [NUM_FMT.get(c.key) for c in cols]
+    while len(sh.rows) < START_ROW:
+        sh.rows.append([])
     for step in range(1, n * epochs + 1):
         row = step_row(step)
-        data_row = 2 + (step - 1) % n
+        epoch = (step - 1) // n + 1
+        fields = dict(r=row, rp=row - 1, dr=2 + (step - 1) % n, er=epoch_row(epoch), erp=epoch_row(epoch - 1))
         vals = []
-        for c in cols:
+        for c, pat, fmt in zip(cols, patterns, fmts):
             if c.key == "t":
-                vals.append(step)
+                v = step
             elif c.key == "epoch":
-                vals.append((step - 1) // n + 1)
+                v = epoch
             else:
-                vals.append(res.step_formula(c.template, row, c.param, data_row, (step - 1) // n + 1))
-        while len(sh.rows) < row - 1:
-            sh.rows.append([])
+                v = pat.format_map(fields)
+            vals.append(Cell(v, number_format=fmt) if fmt else v)
         sh.rows.append(vals)
     last_row = step_row(n * epochs)
-    # number formats per column: set on the first step row only would be inconsistent; use Cells
-    for r in sh.rows[FIRST_STEP_ROW - 1:]:
-        for i, c in enumerate(cols):
-            f = fmts[c.col]
-            if f != "General":
-                r[i] = Cell(r[i], number_format=f)
     if ecols:
         _epoch_table(sh, opt, res, ecols, epochs)
         last = ecols[-1].col
