@@ -122,6 +122,19 @@ def cmd_verify(args) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_recalc(args) -> int:
+    from graddesc import recalc
+
+    _, report = recalc.recalc(args.path, compare_cached=args.compare_cached, output=args.output)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(report.text())
+        if args.output:
+            print(f"wrote {args.output}")
+    return 0 if report.ok else 1
+
+
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="graddesc", description=(
         "Gradient-descent optimizers as live spreadsheet formulas, checked cell by cell "
@@ -162,6 +175,17 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print a machine-readable report")
     s.add_argument("--libreoffice", action="store_true", help="also have LibreOffice recalculate and compare")
     s.set_defaults(func=cmd_verify)
+
+    s = sub.add_parser("recalc", help="recompute any .xlsx/.xlsm and compare with its cached values",
+                       description="Evaluate every formula of any workbook with graddesc's engine (macros are "
+                                   "ignored, never run). Exit 0 when every compared cell agrees, 1 when some "
+                                   "disagree, 2 on bad input.")
+    s.add_argument("path", help="workbook (.xlsx or .xlsm)")
+    s.add_argument("--compare-cached", action="store_true",
+                   help="compare each computed value with the value cached in the file")
+    s.add_argument("--json", action="store_true", help="print a machine-readable report")
+    s.add_argument("-o", "--output", metavar="OUT.xlsx", help="write a copy whose cached values are the engine's")
+    s.set_defaults(func=cmd_recalc)
     return p
 
 

@@ -358,3 +358,24 @@ def translate(text: str, dr: int, dc: int) -> str:
         return f"{sheet}{cabs}{_letters(c)}{rabs}{r}"
 
     return _REF.sub(sub, text)
+
+
+def sheet_parts(path) -> dict:
+    """{zip part name: sheet name} of a workbook's worksheets."""
+    path = os.fspath(path)
+    z = _open_zip(path)
+    with z:
+        _check_entries(path, z, MAX_TOTAL_BYTES)
+        budget = _Budget(path, MAX_TOTAL_BYTES)
+        wb_part = "xl/workbook.xml"
+        if wb_part not in z.NameToInfo:
+            _fail(path, "not a workbook (no xl/workbook.xml in the zip)")
+        root = _read_small(path, z, wb_part, budget)
+        rels = _rels(path, z, wb_part, budget)
+        out = {}
+        sheets_el = root.find(f"{{{NS_MAIN}}}sheets")
+        for s in (sheets_el.findall(f"{{{NS_MAIN}}}sheet") if sheets_el is not None else []):
+            target = rels.get(s.get(f"{{{NS_REL}}}id"))
+            if target:
+                out[target] = s.get("name", "?")
+        return out

@@ -330,3 +330,52 @@ def written_by_graddesc_unchanged(path) -> bool:
     custom = dict(parts).get(CUSTOM_PART, b"")
     m = re.search(rb'name="' + FINGERPRINT_PROPERTY.encode() + rb'"[^>]*>\s*<vt:lpwstr>([0-9a-f]{64})<', custom)
     return bool(m) and m.group(1).decode() == _content_hash(parts)
+
+
+_ANY_CELL = re.compile(rb"<(?P<p>(?:\w+:)?)c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?P=p)c>)", re.S)
+_F_EL = re.compile(rb"<(?:\w+:)?f\b")
+_V_EL = re.compile(rb"<(?P<p>(?:\w+:)?)v\b[^>]*?(?:/>|>.*?</(?P=p)v>)", re.S)
+_R_ATTR = re.compile(rb'\br="\$?([A-Z]+)\$?([0-9]+)"')
+_T_ATTR = re.compile(rb'\s+t="[^"]*"')
+
+
+def write_cached_copy(src, dst, values: dict) -> None:
+    """Copy a workbook, replacing the cached value of each formula cell by values[sheet][(row,
+    col)]; formulas and every other part stay as they are.  Written atomically."""
+    from graddesc.xlsx import reader
+
+    raw = reader.read_workbook(src)  # validates the file (size, zip bomb, DTD) and maps sheet parts
+    parts = reader.sheet_parts(src)
+    out = io.BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            sheet = parts.get(info.filename)
+            if sheet is not None and sheet in values:
+                data = _replace_cached(data, values[sheet])
+            zout.writestr(info, data)
+    del raw
+    write_atomic(dst, out.getvalue())
+
+
+def _replace_cached(xml: bytes, values: dict) -> bytes:
+    def sub(m):
+        body = m.group("body")
+        if body is None or not _F_EL.search(body):
+            return m.group(0)
+        r = _R_ATTR.search(m.group("attrs"))
+        if not r:
+            return m.group(0)
+        key = (int(r.group(2)), _col_index(r.group(1)))
+        if key not in values:
+            return m.group(0)
+        val = _value_xml(values[key])
+        p = m.group("p")
+        attrs = _T_ATTR.sub(b"", m.group("attrs"))
+        body = _V_EL.sub(b"", body)
+        if val is None:
+            return b"<" + p + b"c" + attrs + b">" + body + b"</" + p + b"c>"
+        return (b"<" + p + b"c" + attrs + val[0] + b">" + body + b"<" + p + b"v>" + val[1] + b"</" + p
+                + b"v></" + p + b"c>")
+
+    return _ANY_CELL.sub(sub, xml)
