@@ -201,6 +201,11 @@ for _name, _f in F.FUNCTIONS.items():
     BASE_GLOBALS["F_" + _name] = _f.impl
 
 
+# Functions for which a referenced cell behaves like a one-cell range (Excel ignores text and
+# booleans in references but coerces them when typed as arguments).
+REFERENCE_AWARE = {"SUM", "SUMSQ", "COUNT", "COUNTA", "AVERAGE", "MIN", "MAX", "AND", "OR", "SUMPRODUCT"}
+
+
 class Shape:
     """One compiled formula shape."""
 
@@ -473,6 +478,9 @@ class _Gen:
                 return "_fb()"
             parts = [self.expr(a, False) for a in args]
             return f"F_{name}(" + ", ".join(f"_catch(lambda: {p})" for p in parts) + ")"
+        if name in REFERENCE_AWARE:  # a direct reference counts like a range: text, booleans ignored
+            args = [("area", a[1], a[2], a[3], a[2], a[3], a[4], a[5], a[4], a[5]) if a[0] == "ref" else a
+                    for a in args]
         parts = [self.guard(a, fast) for a in args]
         return f"F_{name}(" + ", ".join(parts) + ")"
 
