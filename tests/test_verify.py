@@ -1,0 +1,212 @@
+"""Engine vs numpy on whole workbooks: the default one, other hyperparameters and data, user edits,
+tampering; the `formulas` package as an independent witness; the committed workbook is current."""
+
+import json
+import re
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from graddesc import builder, verify
+from graddesc.cli import main
+from graddesc.engine import Workbook
+from graddesc.errors import InputError
+from graddesc.optimizers import REGISTRY
+from graddesc.problem import make_data
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMITTED = ROOT / "workbooks" / "graddesc.xlsx"
+
+
+@pytest.fixture(scope="module")
+def default_book(tmp_path_factory):
+    path = tmp_path_factory.mktemp("wb") / "graddesc.xlsx"
+    verify.build_file(path)
+    return path
+
+
+def test_default_workbook_agrees_cell_by_cell(default_book):
+    rep = verify.verify_file(default_book)
+    assert rep.ok, rep.text()
+    names = [s.sheet for s in rep.sheets]
+    assert set(names) == set(REGISTRY)
+    for s in rep.sheets:
+        opt = REGISTRY[s.sheet]
+        cols = [c for c in builder.table_columns(opt) if c.template is not None]
+        n_epoch_cells = sum(2 if not c.shared else 1 for c in opt.epoch_columns) * 20
+        assert s.cells == len(cols) * 30 * 20 + n_epoch_cells
+        assert s.max_rel <= verify.RTOL
+    j = rep.to_json()
+    assert j["cells"] == sum(s.cells for s in rep.sheets) and j["mismatches"] == []
+
+
+def test_engine_values_are_numpy_values(default_book):
+    """Spot check through the public API: Adam's last new a / b equal numpy's to the last bit."""
+    wb = Workbook.load(default_book).evaluate()
+    from graddesc.trajectory import run
+
+    opt = REGISTRY["adam"]
+    tr = run(opt, opt.resolve(), make_data(), 20)
+    cols = {(c.key, c.param): c for c in builder.table_columns(opt)}
+    last = builder.step_row(600)
+    assert wb.value("adam", f"{cols[('new', 0)].letter}{last}") == tr.new_p[-1, 0]
+    assert wb.value("adam", f"{cols[('new', 1)].letter}{last}") == tr.new_p[-1, 1]
+    assert abs(tr.new_p[-1, 0] - 2) < 0.01 and abs(tr.new_p[-1, 1] - 30) < 0.5
+
+
+@pytest.mark.parametrize("overrides", [
+    {"sgd": {"lr": 3e-5, "weight_decay": 0.01}, "adam": {"lr": 0.1, "beta1": 0.5, "amsgrad": 1}},
+    {"momentum": {"nesterov": 1, "lr": 5e-6}, "rmsprop": {"centered": 1, "momentum": 0.3, "lr": 0.01},
+     "adagrad": {"lr_decay": 0.01, "initial_accumulator_value": 0.1}},
+])
+def test_other_hyperparameters(tmp_path, overrides):
+    path = tmp_path / "w.xlsx"
+    verify.build_file(path, epochs=3, overrides=overrides)
+    rep = verify.verify_file(path)
+    assert rep.ok, rep.text()
+    wb = Workbook.load(path).evaluate()
+    for opt, hp in overrides.items():
+        for k, v in hp.items():
+            assert wb.value(*wb.resolve_name(f"{opt}_{k}")) == v
+
+
+def test_other_data_from_csv(tmp_path):
+    rng = np.random.default_rng(5)
+    x = rng.uniform(-3, 3, 17)
+    y = -1.5 * x + 4 + rng.normal(0, 0.1, 17)
+    f = tmp_path / "d.csv"
+    f.write_text("x,y\n" + "".join(f"{float(a)!r},{float(b)!r}\n" for a, b in zip(x, y)))
+    path = tmp_path / "w.xlsx"
+    assert main(["build", "-o", str(path), "--data", str(f), "--epochs", "4",
+                 "--set", "sgd.lr=0.01", "--set", "momentum.lr=0.005"]) == 0
+    rep = verify.verify_file(path)
+    assert rep.ok, rep.text()
+    assert sum(s.cells for s in rep.sheets) > 5 * 17 * 4 * 14
+    wb = Workbook.load(path).evaluate()
+    assert wb.value("data", "A18") == x[-1] and wb.value("sgd", "C10") == x[0]
+
+
+def test_user_edits_are_honoured(tmp_path, default_book):
+    """Edit a hyperparameter and a data cell (as a user would, in the file): verify reads the new
+    values, recomputes numpy with them and still agrees; the values really changed."""
+    path = tmp_path / "edited.xlsx"
+    wb = openpyxl.load_workbook(default_book)
+    wb["adam"]["B5"] = 0.05  # adam_lr
+    wb["data"]["A2"] = 50  # first x
+    wb.save(path)
+    rep = verify.verify_file(path)
+    assert rep.ok, rep.text()
+    before = Workbook.load(default_book).evaluate()
+    after = Workbook.load(path).evaluate()
+    assert after.value("adam", "S10") != before.value("adam", "S10")
+    assert after.value("sgd", "C10") == 50.0
+
+
+def test_constant_typed_over_a_formula_is_reported(tmp_path, default_book):
+    path = tmp_path / "typed.xlsx"
+    wb = openpyxl.load_workbook(default_book)
+    wb["adam"]["M20"] = 0.123
+    wb.save(path)
+    rep = verify.verify_file(path)
+    assert not rep.ok
+    first = rep.mismatches[0]
+    assert (first.sheet, first.cell, first.formula) == ("adam", "M20", None)
+    assert "constant was typed over this formula cell" in first.text()
+
+
+def test_tampered_formula_gives_first_diverging_cell(tmp_path, default_book, capsys):
+    path = tmp_path / "tampered.xlsx"
+    wb = openpyxl.load_workbook(default_book)
+    wb["adam"]["O40"] = "=adam_beta2*O39+(1-adam_beta2)*K40^2*1.0001"
+    wb.save(path)
+    assert main(["verify", str(path), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is False and report["mismatches"]
+    m = report["mismatches"][0]
+    assert (m["sheet"], m["cell"], m["step"]) == ("adam", "O40", 31)
+    assert m["formula"].endswith("*1.0001") and m["expected"] != m["actual"]
+    assert main(["verify", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED" in out and "adam!O40" in out
+
+
+def test_verify_bad_hyperparameter_in_file(tmp_path, default_book, capsys):
+    path = tmp_path / "bad.xlsx"
+    wb = openpyxl.load_workbook(default_book)
+    wb["adam"]["C5"] = 1.5  # beta1
+    wb.save(path)
+    assert main(["verify", str(path)]) == 2
+    assert "beta1 (adam!C5) must be in [0, 1), got 1.5" in capsys.readouterr().err
+
+
+def test_formulas_package_agrees_with_engine(tmp_path):
+    """`formulas` (an independent evaluator) on a small build: every formula cell within 1e-12
+    relative of the engine (both compute in IEEE doubles; formulas uses numpy's power)."""
+    formulas = pytest.importorskip("formulas")
+    path = tmp_path / "small.xlsx"
+    from graddesc.xlsx.model import Workbook as Model
+    from graddesc.xlsx.writer import write_workbook
+
+    sheets, names = [], {}
+    for sh, nm in [builder.data_sheet(make_data(), "")] + [
+            builder.optimizer_sheet(REGISTRY[o], REGISTRY[o].resolve(), 30, 1) for o in ("sgd", "adam")]:
+        sheets.append(sh)
+        names.update(nm)
+    model = Model(sheets, names)
+
+    write_workbook(model, path)
+    ours = Workbook.load(path).evaluate()
+    sol = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    compared = 0
+    for key, val in sol.items():
+        if "!" not in key or ":" in key:
+            continue
+        sheet, addr = key.split("]", 1)[1].split("!")
+        sheet = sheet.strip("'").lower()
+        if not re.fullmatch(r"[A-Z]{1,3}[0-9]+", addr) or ours.formula(sheet, addr) is None:
+            continue
+        theirs = val.value[0, 0] if hasattr(val, "value") else val
+        mine = ours.value(sheet, addr)
+        assert isinstance(mine, float)
+        assert math.isclose(float(theirs), mine, rel_tol=1e-12, abs_tol=1e-12), (sheet, addr, theirs, mine)
+        compared += 1
+    assert compared == sum(1 for s in ("sgd", "adam") for _ in ours.formula_cells(s))
+    assert compared > 900
+
+
+def test_build_is_deterministic(tmp_path):
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    verify.build_file(a, epochs=2)
+    verify.build_file(b, epochs=2)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_committed_workbook_is_current(tmp_path):
+    fresh = tmp_path / "graddesc.xlsx"
+    verify.build_file(fresh)
+    assert COMMITTED.exists(), "run `graddesc build` and commit workbooks/graddesc.xlsx"
+    assert fresh.read_bytes() == COMMITTED.read_bytes(), "workbooks/graddesc.xlsx is stale: run `graddesc build`"
+
+
+def test_build_refuses_to_overwrite_an_edited_workbook(tmp_path, capsys):
+    path = tmp_path / "w.xlsx"
+    verify.build_file(path, epochs=1)
+    verify.build_file(path, epochs=2)  # unchanged since graddesc wrote it: fine to replace
+    wb = openpyxl.load_workbook(path)
+    wb["adam"]["B5"] = 0.3
+    wb.save(path)
+    edited = path.read_bytes()
+    assert main(["build", "-o", str(path), "--epochs", "1"]) == 2
+    assert "changed after graddesc wrote it" in capsys.readouterr().err
+    assert path.read_bytes() == edited
+    assert main(["build", "-o", str(path), "--epochs", "1", "--force"]) == 0
+    assert path.read_bytes() != edited
+    other = tmp_path / "notes.xlsx"
+    other.write_bytes(b"not ours")
+    with pytest.raises(InputError):
+        verify.build_file(other, epochs=1)
+    assert other.read_bytes() == b"not ours"
