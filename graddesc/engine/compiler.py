@@ -240,22 +240,23 @@ class Compiler:
         self.shapes: dict = {}
 
     # -- shape keys -------------------------------------------------------------------------
-    def shape_for(self, sheet: int, row: int, col: int, text: str, where: str) -> Shape:
-        """The compiled shape of the formula `text` (without '=') at (sheet, row, col)."""
+    def shape_for(self, sheet: int, row: int, text: str, where) -> Shape:
+        """The compiled shape of the formula `text` (without '=') at `row` of `sheet`; where() names
+        the cell (only called when something is compiled or wrong)."""
         skel = _DIGITS.sub("#", text)
         sk = (sheet, skel)
         mask = self.skeletons.get(sk)
         if mask is None:
-            mask = self._relative_rows(text, where)
+            mask = self._relative_rows(text, where())
             self.skeletons[sk] = mask
-        if mask is False:  # not parseable: one shape per text, carrying the error
+        if mask is False or not any(mask):  # unparseable, or no relative rows: the text is the shape
             key = (sheet, text)
         else:
             nums = _DIGITS.findall(text)
             key = (sheet, skel, tuple([int(x) - row if m else x for x, m in zip(nums, mask)]))
         shape = self.shapes.get(key)
         if shape is None:
-            shape = self._compile(sheet, row, text, where)
+            shape = self._compile(sheet, row, text, where())
             self.shapes[key] = shape
         return shape
 

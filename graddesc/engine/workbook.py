@@ -201,8 +201,7 @@ class Workbook:
         shapes = {}
         where = self.where
         for k, text in self.formulas.items():
-            s, r, c = split_key(k)
-            shape = comp.shape_for(s, r, c, text, where(k))
+            shape = comp.shape_for(k >> SHEET_SHIFT, (k >> ROW_SHIFT) & 0x1FFFFF, text, lambda: where(k))
             if shape.error is not None:
                 if strict:
                     err = shape.error
@@ -268,6 +267,15 @@ class Workbook:
         deps = self._deps
         for k0 in sorted(shapes):
             if k0 in state:
+                continue
+            # most cells (an unrolled sheet) only need cells that are already done: no search
+            ds = deps(k0, shapes[k0], formula_rows)
+            for d in ds:
+                if d in shapes and state.get(d) != 2:
+                    break
+            else:
+                state[k0] = 2
+                order.append((k0, shapes[k0]))
                 continue
             state[k0] = 1
             stack = [(k0, iter(deps(k0, shapes[k0], formula_rows)))]

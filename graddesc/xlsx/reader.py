@@ -285,17 +285,20 @@ def _read_sheet(path, z, part, budget, strings, sh: RawSheet):
     cells = sh.cells
     shared: dict[str, tuple[int, int, str]] = {}
     row_no, col_no = 0, 0
+    row_start = 0  # index in `cells` of the current row's first cell
+    unplaced = False  # a cell of this row had no r="A1" attribute: place it when the row ends
     match = _CELL_REF.match
-    for ev, el in _parse(path, z, part, budget, events=("start", "end")):
+    for ev, el in _parse(path, z, part, budget):
         tag = el.tag
-        if ev == "start":
+        if tag != c_tag:
             if tag == row_tag:
                 r = el.get("r")
                 row_no = int(r) if r and r.isdigit() else row_no + 1
+                if unplaced:
+                    _place(cells, row_start, row_no, path, sh)
+                    unplaced = False
+                row_start = len(cells)
                 col_no = 0
-            continue
-        if tag != c_tag:
-            if tag == row_tag:
                 el.clear()
             continue
         ref = el.get("r")
@@ -303,7 +306,7 @@ def _read_sheet(path, z, part, budget, strings, sh: RawSheet):
         if m:
             col_no, row_no = _col(m.group(1)), int(m.group(2))
         else:
-            col_no += 1
+            col_no, row_no, unplaced = None, None, True
         t = el.get("t")
         v_el = el.find(v_tag)
         v = v_el.text if v_el is not None else None
@@ -316,19 +319,32 @@ def _read_sheet(path, z, part, budget, strings, sh: RawSheet):
                 si = f_el.get("si")
                 if text:
                     shared[si] = (row_no, col_no, text)
-                elif si in shared:
+                elif si in shared and row_no is not None:
                     r0, c0, master = shared[si]
                     text = translate(master, row_no - r0, col_no - c0)
             if text:
                 if len(text) > MAX_FORMULA_LENGTH:
-                    _fail(path, f"{sh.name}!{_letters(col_no)}{row_no}: formula longer than "
-                                f"{MAX_FORMULA_LENGTH} characters ({len(text)})")
+                    where = f"{_letters(col_no)}{row_no}" if row_no else "a cell"
+                    _fail(path, f"{sh.name}!{where}: formula longer than {MAX_FORMULA_LENGTH} characters ({len(text)})")
                 cells.append((row_no, col_no, None, text, value))
                 el.clear()
                 continue
         if value is not None:
             cells.append((row_no, col_no, value, None, None))
         el.clear()
+
+
+def _place(cells, start, row_no, path, sh):
+    """Give cells written without r="..." their row and the column after the previous cell."""
+    col = 0
+    for i in range(start, len(cells)):
+        r, c, value, formula, cached = cells[i]
+        if c is None:
+            c = col + 1
+            if formula is not None and formula.startswith("\0shared"):
+                pass
+            cells[i] = (row_no, c, value, formula, cached)
+        col = c
 
 
 def _letters(col):
