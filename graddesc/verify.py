@@ -245,51 +245,84 @@ def expected_columns(tr, cols, data_n):
     return out
 
 
-def _compare(rep: SheetReport, sheet, cols, expected, steps, get, get_formula, source, rtol, atol_scale):
-    scale = {}
-    for col, arr in expected.items():
-        fin = np.abs(arr[np.isfinite(arr)]) if arr.size else np.array([])
-        scale[col] = float(fin.max()) if fin.size else 0.0
-    cells = 0
-    max_abs = max_rel = 0.0
-    errors_agree = 0
-    diverged = None
+def expected_cells(tr, opt, steps, n):
+    """[(address, numpy value, step)] for every formula cell of an optimizer sheet that has a numpy
+    counterpart: the step table, then the per-epoch table (complete epochs only)."""
+    cols = builder.table_columns(opt)
+    per_col = expected_columns(tr, cols, n)
+    out = []
     for step in range(1, steps + 1):
         row = builder.step_row(step)
         for c in cols:
-            if c.col not in expected:
+            if c.col in per_col:
+                out.append((f"{c.letter}{row}", c.col, float(per_col[c.col][step - 1]), step))
+    ecols = builder.epoch_columns(opt, cols[-1].col + 2)
+    for epoch in range(1, steps // n + 1):
+        row = builder.epoch_row(epoch)
+        for c in ecols:
+            if c.key == "epoch_no":
                 continue
-            addr = f"{c.letter}{row}"
-            exp = float(expected[c.col][step - 1])
-            act = get(sheet, addr)
-            formula = get_formula(sheet, addr) if get_formula else None
-            cells += 1
-            if get_formula and formula is None:
-                rep.mismatches.append(Mismatch(sheet, addr, None, exp, act, step, source,
-                                               "a constant was typed over this formula cell"))
+            arr = tr.epoch_columns[c.key]
+            v = arr[epoch] if arr.ndim == 1 else arr[epoch, c.param]
+            out.append((f"{c.letter}{row}", c.col, float(v), epoch * n))
+    return out
+
+
+def _compare(rep: SheetReport, sheet, cells, get, get_formula, source, rtol, atol_scale,
+             diverged_cells=frozenset()):
+    """Compare every cell; a spreadsheet error agrees with numpy only where numpy diverged (inf or
+    nan) at that cell or upstream of it (`diverged_cells`: addresses fed by a non-finite value,
+    as Excel propagates an error value); a number never agrees with an error.  Differences are
+    measured against the column's scale (its largest finite |value|) as explained at the top."""
+    scale: dict = {}
+    for _, col, exp, _ in cells:
+        if math.isfinite(exp) and abs(exp) > scale.get(col, 0.0):
+            scale[col] = abs(exp)
+    n = 0
+    max_abs = max_rel = 0.0
+    errors_agree = 0
+    diverged = None
+    for addr, col, exp, step in cells:
+        act = get(sheet, addr)
+        formula = get_formula(sheet, addr) if get_formula else None
+        n += 1
+        if get_formula and formula is None:
+            rep.mismatches.append(Mismatch(sheet, addr, None, exp, act, step, source,
+                                           "a constant was typed over this formula cell"))
+            continue
+        num = _number(act)
+        is_error = num is None and act is not None and (not isinstance(act, str) or act.startswith("#"))
+        if not math.isfinite(exp) or (is_error and addr in diverged_cells):
+            if is_error:
+                errors_agree += 1
+                diverged = diverged or step
                 continue
-            num = _number(act)
-            if not math.isfinite(exp):
-                if num is None and act is not None and not isinstance(act, str) or \
-                        (isinstance(act, str) and act.startswith("#")):
-                    errors_agree += 1
-                    diverged = diverged or step
-                    continue
-                rep.mismatches.append(Mismatch(sheet, addr, formula, exp, act, step, source,
-                                               "numpy diverged here but the sheet has a number"))
-                continue
-            if num is None:
-                rep.mismatches.append(Mismatch(sheet, addr, formula, exp, act, step, source,
-                                               "the sheet has an error or text where numpy has a number"))
-                continue
-            diff = abs(num - exp)
-            rel = diff / max(abs(num), abs(exp)) if diff else 0.0
-            max_abs = max(max_abs, diff)
-            max_rel = max(max_rel, rel)
-            if diff > rtol * max(abs(num), abs(exp)) + atol_scale * scale[c.col]:
-                rep.mismatches.append(Mismatch(sheet, addr, formula, exp, num, step, source,
-                                               f"differs by {diff:.3g} (relative {rel:.3g})"))
-    return cells, max_abs, max_rel, errors_agree, diverged
+            rep.mismatches.append(Mismatch(sheet, addr, formula, exp, act, step, source,
+                                           "numpy diverged here but the sheet has a number"))
+            continue
+        if num is None:
+            rep.mismatches.append(Mismatch(sheet, addr, formula, exp, act, step, source,
+                                           "the sheet has an error or text where numpy has a number"))
+            continue
+        diff = abs(num - exp)
+        rel = diff / max(abs(num), abs(exp)) if diff else 0.0
+        max_abs = max(max_abs, diff)
+        max_rel = max(max_rel, rel)
+        if diff > rtol * max(abs(num), abs(exp)) + atol_scale * scale.get(col, 0.0):
+            rep.mismatches.append(Mismatch(sheet, addr, formula, exp, num, step, source,
+                                           f"differs by {diff:.3g} (relative {rel:.3g})"))
+    return n, max_abs, max_rel, errors_agree, diverged
+
+
+def _diverged_cells(wb, sheet, cells) -> set:
+    """Addresses of the cells numpy's non-finite values flow into (empty for a healthy run)."""
+    seeds = {wb.key(sheet, addr) for addr, _, exp, _ in cells if not math.isfinite(exp)}
+    if not seeds:
+        return set()
+    from graddesc.engine.compiler import split_key
+
+    return {f"{col_letter(c)}{r}" for s, r, c in map(split_key, wb.downstream(seeds))
+            if wb.sheet_names[s] == sheet}
 
 
 def verify_workbook(wb, libreoffice_values=None, path=""):
@@ -306,17 +339,17 @@ def verify_workbook(wb, libreoffice_values=None, path=""):
             raise InputError(f"{path}: sheet {sheet} has no step rows (column A from row {builder.FIRST_STEP_ROW})")
         epochs = -(-steps // len(data))
         tr = run(opt, hp, data, epochs, start=start)
-        cols = builder.table_columns(opt)
-        expected = expected_columns(tr, cols, len(data))
+        cells = expected_cells(tr, opt, steps, len(data))
         rep = SheetReport(sheet)
+        diverged = _diverged_cells(wb, sheet, cells)
         rep.cells, rep.max_abs, rep.max_rel, rep.agree_errors, rep.diverged_at = _compare(
-            rep, sheet, cols, expected, steps, wb.value, wb.formula, "engine", RTOL, ATOL_SCALE)
+            rep, sheet, cells, wb.value, wb.formula, "engine", RTOL, ATOL_SCALE, diverged)
         if libreoffice_values is not None:
             lo = libreoffice_values.get(sheet, {})
             lo_rep = SheetReport(sheet)
             rep.lo_cells, rep.lo_max_abs, rep.lo_max_rel, _, _ = _compare(
-                lo_rep, sheet, cols, expected, steps, lambda s, a: lo.get(a), None,
-                "libreoffice", LO_RTOL, LO_ATOL_SCALE)
+                lo_rep, sheet, cells, lambda s, a: lo.get(a), None,
+                "libreoffice", LO_RTOL, LO_ATOL_SCALE, diverged)
             rep.mismatches.extend(lo_rep.mismatches)
         sheets.append(rep)
     return sheets

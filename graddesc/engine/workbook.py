@@ -43,6 +43,8 @@ class Workbook:
         self.skipped: dict[int, str] = {}  # lenient mode: key -> reason
         self.volatile: set[int] = set()
         self.evaluated = False
+        self.order = []
+        self._formula_rows = {}
         self._shapes: dict[int, object] = {}
 
     # ------------------------------------------------------------------ construction
@@ -215,6 +217,7 @@ class Workbook:
             shapes[k] = shape
         self._shapes = shapes
         order = self._order(shapes, strict)
+        self.order = order
         V = self.V
         skipped = self.skipped
         for k, shape in order:
@@ -300,6 +303,15 @@ class Workbook:
                     order.append((k, shapes[k]))
         self._formula_rows = formula_rows
         return order
+
+    def downstream(self, seeds: set) -> set:
+        """Every formula cell (key) that depends, directly or not, on a key in `seeds` (seeds
+        included): how an error value spreads through a sheet.  Needs evaluate() first."""
+        out = set(seeds)
+        for k, shape in self.order:
+            if k not in out and any(d in out for d in self._deps(k, shape, self._formula_rows)):
+                out.add(k)
+        return out
 
     def _propagate_skips(self, order):
         for k, shape in order:
