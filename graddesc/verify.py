@@ -31,7 +31,9 @@ ATOL_SCALE = 1e-13
 # operands to exactly 0 (so de/db can be 0 where numpy has 1e-13), and its ^, EXP, LN are up to 1 ulp
 # from numpy.  Those differences are real and enter the recurrences (m, v, accumulators), so they
 # are measured against the column's scale: |diff| <= LO_ATOL_SCALE * scale + LO_RTOL * |value|.
-# 2^-48 = 3.6e-15; the recurrences of a 600-step run can amplify it a few hundred times.
+# 2^-48 = 3.6e-15; the recurrences of a 600-step run can amplify it a few hundred times.  The
+# numerical derivative (e(b+h) - e(b))/h cancels two numbers of the loss's size, so its scale is
+# |loss|/h (when a run diverges, LibreOffice snaps that difference to 0 while numpy keeps it).
 LO_RTOL = 1e-9
 LO_ATOL_SCALE = 1e-9
 
@@ -251,11 +253,15 @@ def expected_cells(tr, opt, steps, n):
     cols = builder.table_columns(opt)
     per_col = expected_columns(tr, cols, n)
     out = []
+    h = problem.NUMERIC_STEP
     for step in range(1, steps + 1):
         row = builder.step_row(step)
         for c in cols:
             if c.col in per_col:
-                out.append((f"{c.letter}{row}", c.col, float(per_col[c.col][step - 1]), step))
+                # a difference quotient (e(b+h) - e(b))/h cancels two numbers of the loss's size:
+                # its rounding (and LibreOffice's snapping to 0) scales with loss/h, not with itself
+                opscale = abs(float(tr.loss[step - 1])) / h if c.key == "num_grad" else 0.0
+                out.append((f"{c.letter}{row}", c.col, float(per_col[c.col][step - 1]), step, opscale))
     ecols = builder.epoch_columns(opt, cols[-1].col + 2)
     for epoch in range(1, steps // n + 1):
         row = builder.epoch_row(epoch)
@@ -264,7 +270,7 @@ def expected_cells(tr, opt, steps, n):
                 continue
             arr = tr.epoch_columns[c.key]
             v = arr[epoch] if arr.ndim == 1 else arr[epoch, c.param]
-            out.append((f"{c.letter}{row}", c.col, float(v), epoch * n))
+            out.append((f"{c.letter}{row}", c.col, float(v), epoch * n, 0.0))
     return out
 
 
@@ -275,14 +281,14 @@ def _compare(rep: SheetReport, sheet, cells, get, get_formula, source, rtol, ato
     as Excel propagates an error value); a number never agrees with an error.  Differences are
     measured against the column's scale (its largest finite |value|) as explained at the top."""
     scale: dict = {}
-    for _, col, exp, _ in cells:
+    for _, col, exp, _, _ in cells:
         if math.isfinite(exp) and abs(exp) > scale.get(col, 0.0):
             scale[col] = abs(exp)
     n = 0
     max_abs = max_rel = 0.0
     errors_agree = 0
     diverged = None
-    for addr, col, exp, step in cells:
+    for addr, col, exp, step, opscale in cells:
         act = get(sheet, addr)
         formula = get_formula(sheet, addr) if get_formula else None
         n += 1
@@ -308,7 +314,7 @@ def _compare(rep: SheetReport, sheet, cells, get, get_formula, source, rtol, ato
         rel = diff / max(abs(num), abs(exp)) if diff else 0.0
         max_abs = max(max_abs, diff)
         max_rel = max(max_rel, rel)
-        if diff > rtol * max(abs(num), abs(exp)) + atol_scale * scale.get(col, 0.0):
+        if diff > rtol * max(abs(num), abs(exp)) + atol_scale * max(scale.get(col, 0.0), opscale):
             rep.mismatches.append(Mismatch(sheet, addr, formula, exp, num, step, source,
                                            f"differs by {diff:.3g} (relative {rel:.3g})"))
     return n, max_abs, max_rel, errors_agree, diverged
@@ -316,7 +322,7 @@ def _compare(rep: SheetReport, sheet, cells, get, get_formula, source, rtol, ato
 
 def _diverged_cells(wb, sheet, cells) -> set:
     """Addresses of the cells numpy's non-finite values flow into (empty for a healthy run)."""
-    seeds = {wb.key(sheet, addr) for addr, _, exp, _ in cells if not math.isfinite(exp)}
+    seeds = {wb.key(sheet, addr) for addr, _, exp, _, _ in cells if not math.isfinite(exp)}
     if not seeds:
         return set()
     from graddesc.engine.compiler import split_key
