@@ -209,12 +209,16 @@ REFERENCE_AWARE = {"SUM", "SUMSQ", "COUNT", "COUNTA", "AVERAGE", "MIN", "MAX", "
 class Shape:
     """One compiled formula shape."""
 
-    __slots__ = ("fast", "exact", "rel_deps", "abs_deps", "areas", "volatile", "error", "text")
+    __slots__ = ("fast", "exact", "rel_deps", "abs_deps", "areas", "volatile", "error", "text", "max_rel", "max_abs")
 
     def __init__(self):
         self.fast = self.exact = None
         self.rel_deps = ()
         self.abs_deps = ()
+        # every dependency of a cell k comes before k in key order (sheet, row, col) when
+        # max_rel < k - (k & ROW_MASK) and max_abs < k: then no search is needed to order it
+        self.max_rel = 0
+        self.max_abs = 0
         self.areas = ()  # (relative: bool, C1, C2): cell key range, relative ones offset by (k & ROWS)
         self.volatile = False
         self.error = None  # a FormulaError for cells of this shape (unknown function, syntax)
@@ -292,6 +296,8 @@ class Compiler:
             exact_src = gen.expr(ast, False)
             shape.rel_deps = tuple(gen.rel_deps)
             shape.abs_deps = tuple(gen.abs_deps)
+            shape.max_rel = max(shape.rel_deps, default=-1)
+            shape.max_abs = max(shape.abs_deps, default=-1)
             shape.areas = tuple(gen.areas)
             shape.volatile = gen.volatile
             g = dict(BASE_GLOBALS)

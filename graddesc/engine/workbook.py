@@ -268,10 +268,17 @@ class Workbook:
         state: dict[int, int] = {}
         order = []
         deps = self._deps
+        # Cells are taken in key order (sheet, row, col); when one is taken, every cell before it
+        # is done (a search finishes everything it starts).  So a cell whose dependencies all come
+        # before it in key order is ready at once: most of an unrolled sheet.
         for k0 in sorted(shapes):
             if k0 in state:
                 continue
-            # most cells (an unrolled sheet) only need cells that are already done: no search
+            sh0 = shapes[k0]
+            if not sh0.areas and sh0.max_rel < k0 - (k0 & ROW_MASK) and sh0.max_abs < k0:
+                state[k0] = 2
+                order.append((k0, sh0))
+                continue
             ds = deps(k0, shapes[k0], formula_rows)
             for d in ds:
                 if d in shapes and state.get(d) != 2:

@@ -91,14 +91,20 @@ def _is_bulk(item) -> bool:
     return item.style is None and item.comment is None and item.link is None and item.value is not None
 
 
+def _xml_text(text: str) -> str:
+    return escape(text) if ("<" in text or ">" in text or "&" in text) else text
+
+
 def _bulk_xml(ref: str, value, sid: int, cached) -> str:
     s = f' s="{sid}"' if sid else ""
-    if isinstance(value, str):
+    if value.__class__ is str:
         if value.startswith("="):
+            if cached.__class__ is float and cached - cached == 0.0:
+                return f'<c r="{ref}"{s}><f>{_xml_text(value[1:])}</f><v>{cached!r}</v></c>'
             v = _value_xml(cached) if cached is not None else None
             if v is None:
-                return f'<c r="{ref}"{s}><f>{escape(value[1:])}</f></c>'
-            return f'<c r="{ref}"{s}{v[0].decode()}><f>{escape(value[1:])}</f><v>{v[1].decode()}</v></c>'
+                return f'<c r="{ref}"{s}><f>{_xml_text(value[1:])}</f></c>'
+            return f'<c r="{ref}"{s}{v[0].decode()}><f>{_xml_text(value[1:])}</f><v>{v[1].decode()}</v></c>'
         sp = ' xml:space="preserve"' if value != value.strip() else ""
         return f'<c r="{ref}"{s} t="inlineStr"><is><t{sp}>{escape(value)}</t></is></c>'
     if isinstance(value, bool):
