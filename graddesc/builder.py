@@ -328,14 +328,22 @@ def build(data: Data, epochs: int = 20, overrides: dict | None = None, optimizer
     for name in overrides:
         if name not in REGISTRY:
             raise InputError(f"unknown optimizer {name!r} in --set (known: {', '.join(REGISTRY)})")
+    from graddesc import teaching  # teaching builds on this module's layout
+
+    if teaching.compare_last_row(n * epochs) > MAX_ROWS:
+        raise InputError(f"{n} samples x {epochs} epochs = {n * epochs} steps: the compare sheet's per-step "
+                         f"columns would not fit in a sheet ({MAX_ROWS} rows)")
     opts = [REGISTRY[k] for k in (optimizers or REGISTRY)]
-    sheets, names = [], {}
+    sheets, names = [teaching.intro_sheet(opts, n, epochs)], {}
     dsh, dnames = data_sheet(data, seed_note)
     sheets.append(dsh)
     names.update(dnames)
     for opt in opts:
         hp = opt.resolve(overrides.get(opt.name, {}), where=opt.name)
         sh, nm = optimizer_sheet(opt, hp, n, epochs)
+        sheets.append(sh)
+        names.update(nm)
+    for sh, nm in (teaching.compare_sheet(opts, n, epochs), teaching.sparse_sheet(), teaching.global_min_sheet(opts)):
         sheets.append(sh)
         names.update(nm)
     return Workbook(sheets, names, title="graddesc: gradient descent optimizers as live formulas",
