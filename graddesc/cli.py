@@ -135,6 +135,14 @@ def cmd_recalc(args) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_plot(args) -> int:
+    from graddesc import plots
+
+    for path in plots.plot(args.output, epochs=args.epochs, seed=args.seed):
+        print(f"wrote {path}")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="graddesc", description=(
         "Gradient-descent optimizers as live spreadsheet formulas, checked cell by cell "
@@ -186,6 +194,14 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print a machine-readable report")
     s.add_argument("-o", "--output", metavar="OUT.xlsx", help="write a copy whose cached values are the engine's")
     s.set_defaults(func=cmd_recalc)
+
+    s = sub.add_parser("plot", help="draw loss.png and paths.png",
+                       description="Run every optimizer in numpy with its defaults; write loss.png (loss per "
+                                   "step) and paths.png (paths of a, b over the contours of the loss).")
+    s.add_argument("-o", "--output", default="docs/images", metavar="DIR", help="folder (default docs/images)")
+    s.add_argument("--epochs", type=_positive_int, default=20, help="epochs (default 20)")
+    s.add_argument("--seed", type=_seed, default=42, help="seed of the data (default 42)")
+    s.set_defaults(func=cmd_plot)
     return p
 
 

@@ -361,6 +361,45 @@ def verify_workbook(wb, libreoffice_values=None, path=""):
     return sheets
 
 
+def _teaching_reports(wb, lo_values=None):
+    """The teaching sheets (compare, sparse, global_min): numpy's value for each formula cell from
+    graddesc.teaching, compared like the optimizer sheets (numbers within tolerance, an error only
+    where numpy diverged, texts equal)."""
+    from graddesc import teaching
+
+    def read(sheet, addr):
+        return wb.value(sheet, addr) if sheet in wb.sheet_names else None
+
+    floats, texts = teaching.expected_cells(read), teaching.expected_text(read)
+    out = []
+    for sheet in floats:
+        if sheet not in wb.sheet_names:
+            continue
+        rep = SheetReport(sheet)
+        cells = [(addr, f"{sheet}:{addr.rstrip('0123456789')}", exp, None, 0.0)
+                 for addr, exp in floats[sheet].items()]
+        diverged = _diverged_cells(wb, sheet, cells)
+        rep.cells, rep.max_abs, rep.max_rel, rep.agree_errors, rep.diverged_at = _compare(
+            rep, sheet, cells, wb.value, wb.formula, "engine", RTOL, ATOL_SCALE, diverged)
+        if lo_values is not None:
+            lo = lo_values.get(sheet, {})
+            lo_rep = SheetReport(sheet)
+            rep.lo_cells, rep.lo_max_abs, rep.lo_max_rel, _, _ = _compare(
+                lo_rep, sheet, cells, lambda s, a: lo.get(a), None, "libreoffice", LO_RTOL, LO_ATOL_SCALE, diverged)
+            rep.mismatches.extend(lo_rep.mismatches)
+        sources = [("engine", wb.value)] + ([("libreoffice", lambda s, a: lo_values.get(s, {}).get(a))]
+                                            if lo_values is not None else [])
+        for addr, exp in texts.get(sheet, {}).items():
+            rep.cells += 1
+            for source, get in sources:
+                act = get(sheet, addr)
+                if (act if act is not None else "") != exp:
+                    rep.mismatches.append(Mismatch(sheet, addr, wb.formula(sheet, addr), exp, act, None, source,
+                                                   "text differs"))
+        out.append(rep)
+    return out
+
+
 def verify_file(path, libreoffice: bool = False) -> Report:
     from graddesc import engine
 
@@ -375,7 +414,7 @@ def verify_file(path, libreoffice: bool = False) -> Report:
         if not lo.available():
             raise WorkbookError(f"--libreoffice: LibreOffice is not available ({lo.why_unavailable()})")
         lo_values = lo.recalculate(path).values
-    sheets = verify_workbook(wb, lo_values, path)
+    sheets = verify_workbook(wb, lo_values, path) + _teaching_reports(wb, lo_values)
     return Report(path, sheets, time.perf_counter() - t0, libreoffice)
 
 
