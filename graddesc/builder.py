@@ -24,7 +24,7 @@ START_ROW = 9  # "step 0": the starting state every first step reads as its prev
 FIRST_STEP_ROW = 10
 MAX_ROWS = 1_048_576
 PARAMS = ("a", "b")
-NUM_FMT = {"x": "0", "y": "0", "p": "0.0000", "pred": "0.000", "loss": "0.000",
+NUM_FMT = {"x": "0", "y": "0", "p": "0.0000", "pred": "0.000", "loss": "0.000", "num_grad": "0.000", "g": "0.000",
            "grad": "0.000", "new": "0.0000"}
 
 
@@ -218,7 +218,8 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
         elif c.key in state_init:
             sh.put(START_ROW, c.col, Cell(_start_value(opt, state_init[c.key]), "start"))
     patterns = [None if c.template is None else res.step_format(c.template, c.param) for c in cols]
-    fmts = [NUM_FMT.get(c.key) for c in cols]
+    # the optimizer's own columns span many orders of magnitude (v ~ 1e5, m ~ 1e-3): scientific
+    fmts = [None if c.key in ("t", "epoch") else NUM_FMT.get(c.key, "0.000E+00") for c in cols]
     while len(sh.rows) < START_ROW:
         sh.rows.append([])
     for step in range(1, n * epochs + 1):
@@ -242,6 +243,7 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
     side = last + 2
     _side_panel(sh, opt, side)
     sh.freeze = f"C{START_ROW}"
+    sh.heights[HEADER_ROW] = 46  # three lines of a wrapped header
     sh.widths.update({col_letter(c.col): (7 if c.key in ("t", "epoch", "x", "y") else 12) for c in cols})
     sh.widths["A"] = 16
     sh.widths[col_letter(side)] = 14

@@ -53,6 +53,7 @@ class Sheet:
     name: str
     rows: list[list[Any]] = field(default_factory=list)  # row 1 first; entries: value or Cell
     widths: dict[str, float] = field(default_factory=dict)  # column letter -> width
+    heights: dict[int, float] = field(default_factory=dict)  # row -> height in points
     freeze: str | None = None  # e.g. "C9"
     charts: list[Chart] = field(default_factory=list)
     highlights: list[Highlight] = field(default_factory=list)

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import Reference, ScatterChart
+from openpyxl.chart.data_source import NumFmt
 from openpyxl.chart import Series as OpenpyxlSeries
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
@@ -39,7 +40,7 @@ STYLES = {
     "note": dict(font=Font(italic=True, color="595959")),
     "label": dict(font=Font(bold=True)),
     "header": dict(font=Font(bold=True, color="FFFFFF"), fill=PatternFill("solid", fgColor="4472C4"),
-                   alignment=Alignment(horizontal="center", wrap_text=True)),
+                   alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
     "input": dict(font=Font(bold=True, color="9C5700"), fill=PatternFill("solid", fgColor="FFEB9C")),
     "start": dict(font=Font(italic=True), fill=PatternFill("solid", fgColor="E2EFDA")),
     "link": dict(font=Font(color="0563C1", underline="single")),
@@ -62,24 +63,34 @@ def _cell(ws, item):
     return c
 
 
+# distinct colours (Tableau 10, then darker variants) so 20 series stay apart
+PALETTE = ["4E79A7", "F28E2B", "E15759", "76B7B2", "59A14F", "EDC948", "B07AA1", "FF9DA7", "9C755F", "BAB0AC",
+           "1F4E79", "A0522D", "8B0000", "2F6F6A", "2E6B2E", "8B7500", "5E3C58", "C71585", "4B3621", "555555"]
+
+
 def _chart(spec: model.Chart, sheet_ws):
     ch = ScatterChart()
     ch.title = spec.title
-    ch.style = 13
     ch.x_axis.title = spec.x_title
     ch.y_axis.title = spec.y_title
     ch.width, ch.height = spec.width_cm, spec.height_cm
     ch.x_axis.delete = False
     ch.y_axis.delete = False
+    # axes at the bottom and left edge, not crossing at 0 in the middle of the plot
+    ch.x_axis.crosses = "min"
+    ch.y_axis.crosses = "min"
     if spec.log_y:
         ch.y_axis.scaling.logBase = 10
-    for s in spec.series:
+        ch.y_axis.numFmt = NumFmt(formatCode="0.0E+00", sourceLinked=False)
+    for i, s in enumerate(spec.series):
         ws = sheet_ws[s.sheet] if s.sheet else None
         xs = Reference(ws, min_col=s.x_col, min_row=s.first_row, max_row=s.last_row)
         ys = Reference(ws, min_col=s.col, min_row=s.first_row, max_row=s.last_row)
         ser = OpenpyxlSeries(ys, xs, title=s.title)
         ser.marker.symbol = "none"
         ser.smooth = False
+        ser.graphicalProperties.line.solidFill = PALETTE[i % len(PALETTE)]
+        ser.graphicalProperties.line.width = 15875  # 1.25 pt
         ch.series.append(ser)
     return ch
 
@@ -127,6 +138,8 @@ def _to_openpyxl(book: model.Workbook):
         ws = sheets[sh.name]
         for letter, width in sh.widths.items():
             ws.column_dimensions[letter].width = width
+        for row, height in sh.heights.items():
+            ws.row_dimensions[row].height = height
         if sh.freeze:
             ws.freeze_panes = sh.freeze
         if sh.tab_color:
