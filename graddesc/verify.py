@@ -154,7 +154,7 @@ def _number(v):
     return None
 
 
-def _read_inputs(wb):
+def _read_inputs(wb, path=""):
     """Data, start values and the sheets to check, all read from the workbook itself."""
     if builder.DATA_SHEET not in wb.sheet_names:
         raise InputError(f"{wb.path}: no '{builder.DATA_SHEET}' sheet: not a graddesc workbook")
@@ -191,7 +191,7 @@ def _named_number(wb, name):
     return v
 
 
-def _hyperparameters(wb, opt):
+def _hyperparameters(wb, opt, path=""):
     hp = {}
     for h in opt.hypers:
         name = opt.defined_name(h.name)
@@ -320,84 +320,79 @@ def _compare(rep: SheetReport, sheet, cells, get, get_formula, source, rtol, ato
     return n, max_abs, max_rel, errors_agree, diverged
 
 
-def _diverged_cells(wb, sheet, cells) -> set:
-    """Addresses of the cells numpy's non-finite values flow into (empty for a healthy run)."""
-    seeds = {wb.key(sheet, addr) for addr, _, exp, _, _ in cells if not math.isfinite(exp)}
+def _diverged_by_sheet(wb, plans) -> dict:
+    """{sheet: addresses} of the cells that numpy's non-finite values flow into, anywhere in the
+    workbook (a teaching sheet referencing a diverged optimizer sheet diverges too)."""
+    seeds = {wb.key(sheet, addr) for sheet, cells, _ in plans for addr, _, exp, _, _ in cells
+             if not math.isfinite(exp)}
+    out: dict = {}
     if not seeds:
-        return set()
+        return out
     from graddesc.engine.compiler import split_key
 
-    return {f"{col_letter(c)}{r}" for s, r, c in map(split_key, wb.downstream(seeds))
-            if wb.sheet_names[s] == sheet}
+    for s, r, c in map(split_key, wb.downstream(seeds)):
+        out.setdefault(wb.sheet_names[s], set()).add(f"{col_letter(c)}{r}")
+    return out
 
 
-def verify_workbook(wb, libreoffice_values=None, path=""):
-    """Compare an evaluated engine.Workbook (and optionally LibreOffice's values) with numpy."""
-    data, start = _read_inputs(wb)
-    sheets = []
+def _optimizer_plans(wb, path):
+    data, start = _read_inputs(wb, path)
+    plans = []
     for sheet in wb.sheet_names:
         opt = REGISTRY.get(sheet)
         if opt is None:
             continue
-        hp = _hyperparameters(wb, opt)
+        hp = _hyperparameters(wb, opt, path)
         steps = _steps(wb, sheet)
         if steps == 0:
             raise InputError(f"{path}: sheet {sheet} has no step rows (column A from row {builder.FIRST_STEP_ROW})")
-        epochs = -(-steps // len(data))
-        tr = run(opt, hp, data, epochs, start=start)
-        cells = expected_cells(tr, opt, steps, len(data))
-        rep = SheetReport(sheet)
-        diverged = _diverged_cells(wb, sheet, cells)
-        rep.cells, rep.max_abs, rep.max_rel, rep.agree_errors, rep.diverged_at = _compare(
-            rep, sheet, cells, wb.value, wb.formula, "engine", RTOL, ATOL_SCALE, diverged)
-        if libreoffice_values is not None:
-            lo = libreoffice_values.get(sheet, {})
-            lo_rep = SheetReport(sheet)
-            rep.lo_cells, rep.lo_max_abs, rep.lo_max_rel, _, _ = _compare(
-                lo_rep, sheet, cells, lambda s, a: lo.get(a), None,
-                "libreoffice", LO_RTOL, LO_ATOL_SCALE, diverged)
-            rep.mismatches.extend(lo_rep.mismatches)
-        sheets.append(rep)
-    return sheets
+        tr = run(opt, hp, data, -(-steps // len(data)), start=start)
+        plans.append((sheet, expected_cells(tr, opt, steps, len(data)), {}))
+    return plans
 
 
-def _teaching_reports(wb, lo_values=None):
-    """The teaching sheets (compare, sparse, global_min): numpy's value for each formula cell from
-    graddesc.teaching, compared like the optimizer sheets (numbers within tolerance, an error only
-    where numpy diverged, texts equal)."""
+def _teaching_plans(wb):
+    """The teaching sheets (compare, sparse, global_min): numpy's value for each numeric formula
+    cell and the expected text of the others, from graddesc.teaching."""
     from graddesc import teaching
 
     def read(sheet, addr):
         return wb.value(sheet, addr) if sheet in wb.sheet_names else None
 
     floats, texts = teaching.expected_cells(read), teaching.expected_text(read)
-    out = []
-    for sheet in floats:
-        if sheet not in wb.sheet_names:
-            continue
+    return [(sheet, [(addr, f"{sheet}:{addr.rstrip('0123456789')}", float(exp), None, 0.0)
+                     for addr, exp in floats[sheet].items()], texts.get(sheet, {}))
+            for sheet in floats if sheet in wb.sheet_names]
+
+
+def verify_workbook(wb, libreoffice_values=None, path=""):
+    """Compare an evaluated engine.Workbook (and optionally LibreOffice's values) with numpy."""
+    plans = _optimizer_plans(wb, path) + _teaching_plans(wb)
+    diverged = _diverged_by_sheet(wb, plans)
+    reports = []
+    for sheet, cells, texts in plans:
         rep = SheetReport(sheet)
-        cells = [(addr, f"{sheet}:{addr.rstrip('0123456789')}", exp, None, 0.0)
-                 for addr, exp in floats[sheet].items()]
-        diverged = _diverged_cells(wb, sheet, cells)
+        dv = diverged.get(sheet, set())
         rep.cells, rep.max_abs, rep.max_rel, rep.agree_errors, rep.diverged_at = _compare(
-            rep, sheet, cells, wb.value, wb.formula, "engine", RTOL, ATOL_SCALE, diverged)
-        if lo_values is not None:
-            lo = lo_values.get(sheet, {})
+            rep, sheet, cells, wb.value, wb.formula, "engine", RTOL, ATOL_SCALE, dv)
+        sources = [("engine", wb.value)]
+        if libreoffice_values is not None:
+            lo = libreoffice_values.get(sheet, {})
             lo_rep = SheetReport(sheet)
             rep.lo_cells, rep.lo_max_abs, rep.lo_max_rel, _, _ = _compare(
-                lo_rep, sheet, cells, lambda s, a: lo.get(a), None, "libreoffice", LO_RTOL, LO_ATOL_SCALE, diverged)
+                lo_rep, sheet, cells, lambda s, a, lo=lo: lo.get(a), None, "libreoffice", LO_RTOL,
+                LO_ATOL_SCALE, dv)
             rep.mismatches.extend(lo_rep.mismatches)
-        sources = [("engine", wb.value)] + ([("libreoffice", lambda s, a: lo_values.get(s, {}).get(a))]
-                                            if lo_values is not None else [])
-        for addr, exp in texts.get(sheet, {}).items():
+            sources.append(("libreoffice", lambda s, a, lo=lo: lo.get(a)))
+        for addr, exp in texts.items():
             rep.cells += 1
             for source, get in sources:
                 act = get(sheet, addr)
                 if (act if act is not None else "") != exp:
                     rep.mismatches.append(Mismatch(sheet, addr, wb.formula(sheet, addr), exp, act, None, source,
                                                    "text differs"))
-        out.append(rep)
-    return out
+        reports.append(rep)
+    return reports
 
 
 def verify_file(path, libreoffice: bool = False) -> Report:
@@ -414,7 +409,7 @@ def verify_file(path, libreoffice: bool = False) -> Report:
         if not lo.available():
             raise WorkbookError(f"--libreoffice: LibreOffice is not available ({lo.why_unavailable()})")
         lo_values = lo.recalculate(path).values
-    sheets = verify_workbook(wb, lo_values, path) + _teaching_reports(wb, lo_values)
+    sheets = verify_workbook(wb, lo_values, path)
     return Report(path, sheets, time.perf_counter() - t0, libreoffice)
 
 

@@ -33,8 +33,11 @@ def test_default_workbook_agrees_cell_by_cell(default_book):
     rep = verify.verify_file(default_book)
     assert rep.ok, rep.text()
     names = [s.sheet for s in rep.sheets]
-    assert set(names) == set(REGISTRY)
+    assert set(REGISTRY) <= set(names) and {"compare", "sparse", "global_min"} <= set(names)
     for s in rep.sheets:
+        if s.sheet not in REGISTRY:
+            assert s.cells > 100 and s.max_rel <= verify.RTOL
+            continue
         opt = REGISTRY[s.sheet]
         cols = [c for c in builder.table_columns(opt) if c.template is not None]
         n_epoch_cells = sum(2 if not c.shared else 1 for c in opt.epoch_columns) * 20
