@@ -67,6 +67,8 @@ def run(opt: Optimizer, hp: dict, data: Data, epochs: int,
     state = opt.init(hp, p)
     ep = opt.epoch_init(hp) if opt.epoch_columns else None
     ecols: dict[str, list] = {k: [v] for k, v in (ep or {}).items()}
+    for c in opt.epoch_columns:  # no starting value (an empty start cell): row 0 is nan
+        ecols.setdefault(c.key, [np.nan if c.shared else np.full(2, np.nan)])
     with np.errstate(all="ignore"):  # a diverging run gives inf/nan, which verify compares with #NUM!
         for i in range(steps):
             a, b = p
