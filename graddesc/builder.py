@@ -58,7 +58,7 @@ def table_columns(opt: Optimizer) -> list[TableColumn]:
     add("p", 0, "a", "a before this step = new a of the previous row", "{new.prev}")
     add("p", 1, "b", "b before this step = new b of the previous row", "{new.prev}")
     add("pred", None, "prediction", "prediction = a*x + b", "{p_a}*{x}+{p_b}")
-    add("loss", None, "loss", "loss e = (prediction - y)^2", "({pred}-{y})^2")
+    add("loss", None, "loss", "loss e = (prediction - y)^2", "({pred}-{y})*({pred}-{y})")
     add("grad", 1, "de/db", "de/db = 2*(prediction - y)", "2*({pred}-{y})")
     add("grad", 0, "de/da", "de/da = x * de/db", "{x}*{grad_b}")
     if opt.name == "sgd":

@@ -78,9 +78,11 @@ def run(opt: Optimizer, hp: dict, data: Data, epochs: int,
             gb = 2 * r
             grad = np.array([x * gb, gb])
             pred[i] = pr
-            loss[i] = r**2
+            loss[i] = r * r
             P[i] = p
             G[i] = grad
+            if ep is not None:
+                ep["first_step"] = i % n == 0  # not an epoch column: lets a step restart a running sum
             new_p, new_state = opt.step(hp, state, p, grad, i + 1, loss[i], ep=ep)
             for k, v in new_state.items():
                 cols.setdefault(k, []).append(v)
@@ -94,7 +96,8 @@ def run(opt: Optimizer, hp: dict, data: Data, epochs: int,
                             x=xs[lo:i + 1], y=ys[lo:i + 1], pred=pred[lo:i + 1])
                 ep = opt.epoch_fn(hp, ep, rows)
                 for k, v in ep.items():
-                    ecols.setdefault(k, []).append(v)
+                    if k != "first_step":
+                        ecols.setdefault(k, []).append(v)
     return Trajectory(
         optimizer=opt, hp=hp, x=xs, y=ys, t=np.arange(1, steps + 1),
         epoch=np.repeat(np.arange(1, epochs + 1), n), p=P, pred=pred, loss=loss, grad=G,

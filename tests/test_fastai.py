@@ -151,7 +151,7 @@ def test_epoch_tables_engine_vs_numpy(overrides):
     book = builder.build(make_data(), 8, overrides, optimizers=EPOCH_SHEETS)
     wb = engine.Workbook.from_model(book)
     wb.evaluate()
-    reports = verify.verify_workbook(wb)
+    reports = [r for r in verify.verify_workbook(wb) if r.sheet in REGISTRY]
     assert [r.sheet for r in reports] == EPOCH_SHEETS
     for r in reports:
         opt = REGISTRY[r.sheet]

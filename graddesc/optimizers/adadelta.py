@@ -4,7 +4,6 @@ import numpy as np
 
 from graddesc.optimizers.base import (
     WD_GRAD, Column, Hyper, Optimizer, eps_hyper, lr_hyper, unit_interval, weight_decay_hyper)
-from graddesc.optimizers.xlmath import power
 
 
 def init(hp, p):
@@ -15,10 +14,10 @@ def init(hp, p):
 def step(hp, state, p, grad, t, loss):
     rho, eps = hp["rho"], hp["eps"]
     g = grad + hp["weight_decay"] * p
-    v = rho * state["v"] + (1 - rho) * power(g, 2)
+    v = rho * state["v"] + (1 - rho) * (g * g)
     # the RMS of past steps uses u from BEFORE this step's update
     delta = np.sqrt(state["u"] + eps) / np.sqrt(v + eps) * g
-    u = rho * state["u"] + (1 - rho) * power(delta, 2)
+    u = rho * state["u"] + (1 - rho) * (delta * delta)
     return p - hp["lr"] * delta, {"g": g, "v": v, "delta": delta, "u": u}
 
 
@@ -45,10 +44,10 @@ ADADELTA = Optimizer(
     ),
     columns=(
         WD_GRAD,
-        Column("v", "v (mean g^2)", "{rho}*{v.prev}+(1-{rho})*{g}^2", "v = rho*v + (1-rho)*g^2", init=0.0),
+        Column("v", "v (mean g^2)", "{rho}*{v.prev}+(1-{rho})*({g}*{g})", "v = rho*v + (1-rho)*g^2", init=0.0),
         Column("delta", "delta", "SQRT({u.prev}+{eps})/SQRT({v}+{eps})*{g}",
                "delta = sqrt(u + eps) / sqrt(v + eps) * g, with u of the previous row"),
-        Column("u", "u (mean delta^2)", "{rho}*{u.prev}+(1-{rho})*{delta}^2", "u = rho*u + (1-rho)*delta^2",
+        Column("u", "u (mean delta^2)", "{rho}*{u.prev}+(1-{rho})*({delta}*{delta})", "u = rho*u + (1-rho)*delta^2",
                init=0.0),
     ),
     update="{p}-{lr}*{delta}",

@@ -42,7 +42,7 @@ ADAGRAD = Optimizer(
     columns=(
         WD_GRAD,
         Column("clr", "clr", "{lr}/(1+({t}-1)*{lr_decay})", "clr = lr / (1 + (t-1)*lr_decay)", shared=True),
-        Column("sum", "sum g^2", "{sum.prev}+{g}^2", "sum = sum + g^2", init="{initial_accumulator_value}"),
+        Column("sum", "sum g^2", "{sum.prev}+({g}*{g})", "sum = sum + g^2", init="{initial_accumulator_value}"),
         Column("eff_lr", "effective lr", "{clr}/(SQRT({sum})+{eps})",
                "effective lr = clr / (sqrt(sum) + eps): the step per unit of gradient"),
     ),

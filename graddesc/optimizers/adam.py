@@ -15,7 +15,7 @@ def step(hp, state, p, grad, t, loss):
     b1, b2 = hp["beta1"], hp["beta2"]
     g = grad + hp["weight_decay"] * p
     m = b1 * state["m"] + (1 - b1) * g
-    v = b2 * state["v"] + (1 - b2) * g**2
+    v = b2 * state["v"] + (1 - b2) * (g * g)
     vmax = np.maximum(state["vmax"], v) if hp["amsgrad"] else v
     bc1 = 1 - b1**t
     bc2 = 1 - b2**t
@@ -46,7 +46,7 @@ def make(name, title, summary, amsgrad, lesson):
         columns=(
             WD_GRAD,
             Column("m", "m (mean g)", "{beta1}*{m.prev}+(1-{beta1})*{g}", "m = beta1*m + (1-beta1)*g", init=0.0),
-            Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*{g}^2", "v = beta2*v + (1-beta2)*g^2", init=0.0),
+            Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*({g}*{g})", "v = beta2*v + (1-beta2)*g^2", init=0.0),
             Column("vmax", "v used", "IF({amsgrad},MAX({vmax.prev},{v}),{v})",
                    "vmax = max(vmax, v) if amsgrad, else v", init=0.0),
         ),

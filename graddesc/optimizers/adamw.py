@@ -3,7 +3,6 @@
 import numpy as np
 
 from graddesc.optimizers.base import Column, Hyper, Optimizer, eps_hyper, flag, lr_hyper, unit_interval
-from graddesc.optimizers.xlmath import power
 
 
 def init(hp, p):
@@ -15,7 +14,7 @@ def step(hp, state, p, grad, t, loss):
     b1, b2, lr = hp["beta1"], hp["beta2"], hp["lr"]
     decayed = p * (1 - lr * hp["weight_decay"])  # first shrink p towards 0 ...
     m = b1 * state["m"] + (1 - b1) * grad  # ... then Adam with the gradient of the loss alone
-    v = b2 * state["v"] + (1 - b2) * power(grad, 2)
+    v = b2 * state["v"] + (1 - b2) * (grad * grad)
     vmax = np.maximum(state["vmax"], v) if hp["amsgrad"] else v
     new_p = decayed - (lr / (1 - b1**t)) * m / (np.sqrt(vmax) / np.sqrt(1 - b2**t) + hp["eps"])
     return new_p, {"decayed": decayed, "m": m, "v": v, "vmax": vmax}
@@ -46,7 +45,7 @@ ADAMW = Optimizer(
     columns=(
         Column("decayed", "p decayed", "{p}*(1-{lr}*{weight_decay})", "p' = p * (1 - lr*weight_decay)"),
         Column("m", "m (mean g)", "{beta1}*{m.prev}+(1-{beta1})*{grad}", "m = beta1*m + (1-beta1)*de/dp", init=0.0),
-        Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*{grad}^2", "v = beta2*v + (1-beta2)*(de/dp)^2",
+        Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*({grad}*{grad})", "v = beta2*v + (1-beta2)*(de/dp)^2",
                init=0.0),
         Column("vmax", "v used", "IF({amsgrad},MAX({vmax.prev},{v}),{v})",
                "vmax = max(vmax, v) if amsgrad, else v", init=0.0),

@@ -9,7 +9,6 @@ every later ratio f/fhat divides by zero (the sheet shows #DIV/0! from there on)
 import numpy as np
 
 from graddesc.optimizers.base import Column, Hyper, Optimizer, eps_hyper, lr_hyper, unit_interval
-from graddesc.optimizers.xlmath import power
 
 
 def init(hp, p):
@@ -36,7 +35,7 @@ def step(hp, state, p, grad, t, loss):
         r = np.abs(fhat - fprev) / min(fhat, fprev)
         d = b3 * dprev + (1 - b3) * r
     m = b1 * state["m"] + (1 - b1) * grad
-    v = b2 * state["v"] + (1 - b2) * power(grad, 2)
+    v = b2 * state["v"] + (1 - b2) * (grad * grad)
     new_p = p - hp["lr"] * (m / (1 - b1**t)) / (d * np.sqrt(v / (1 - b2**t)) + hp["eps"])
     return new_p, {"ratio": ratio, "lo": lo, "hi": hi, "c": c, "fhat": fhat, "r": r, "d": d, "m": m, "v": v}
 
@@ -83,7 +82,7 @@ EVE = Optimizer(
         Column("d", "feedback d", "IF({t}=1,1,{beta3}*{d.prev}+(1-{beta3})*{r})",
                "d = 1 on step 1, then beta3*d + (1-beta3)*r", shared=True, init=1.0),
         Column("m", "m (mean g)", "{beta1}*{m.prev}+(1-{beta1})*{grad}", "m = beta1*m + (1-beta1)*g", init=0.0),
-        Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*{grad}^2", "v = beta2*v + (1-beta2)*g^2",
+        Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*({grad}*{grad})", "v = beta2*v + (1-beta2)*g^2",
                init=0.0),
     ),
     update="{p}-{lr}*({m}/(1-{beta1}^{t}))/({d}*SQRT({v}/(1-{beta2}^{t}))+{eps})",

@@ -20,7 +20,6 @@ import math
 import numpy as np
 
 from graddesc.optimizers.base import Column, Hyper, Optimizer, lr_hyper, unit_interval
-from graddesc.optimizers.xlmath import power
 
 LABEL = "fast.ai variant"
 
@@ -165,7 +164,7 @@ def _rmsprop_init(hp, p):
 
 def _rmsprop_step(hp, state, p, grad, t, loss):
     alpha = hp["alpha"]
-    v = alpha * state["v"] + (1 - alpha) * power(grad, 2)
+    v = alpha * state["v"] + (1 - alpha) * (grad * grad)
     den = np.sqrt(v) if t == 1 else np.sqrt(state["v"])  # the PREVIOUS row's v (none before step 1)
     return p - hp["lr"] * grad / den, {"v": v, "den": den}
 
@@ -188,7 +187,7 @@ RMSPROP_FASTAI = Optimizer(
         unit_interval("alpha", 0.9, "how much of the moving average of g^2 is kept each step"),
     ),
     columns=(
-        Column("v", "v (mean g^2)", "{alpha}*{v.prev}+(1-{alpha})*{grad}^2", "v = alpha*v + (1-alpha)*g^2",
+        Column("v", "v (mean g^2)", "{alpha}*{v.prev}+(1-{alpha})*({grad}*{grad})", "v = alpha*v + (1-alpha)*g^2",
                init=0.0),
         Column("den", "denominator", "IF({t}=1,SQRT({v}),SQRT({v.prev}))",
                "sqrt of the previous row's v (step 1 has none: its own v)"),
@@ -212,7 +211,7 @@ def _adam_init(hp, p):
 def _adam_mv(hp, state, grad):
     b1, b2 = hp["beta1"], hp["beta2"]
     m = b1 * state["m"] + (1 - b1) * grad
-    v = b2 * state["v"] + (1 - b2) * power(grad, 2)
+    v = b2 * state["v"] + (1 - b2) * (grad * grad)
     return m, v
 
 
@@ -227,7 +226,7 @@ ADAM_HYPERS = (
 )
 ADAM_COLUMNS = (
     Column("m", "m (mean g)", "{beta1}*{m.prev}+(1-{beta1})*{grad}", "m = beta1*m + (1-beta1)*g", init=0.0),
-    Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*{grad}^2", "v = beta2*v + (1-beta2)*g^2", init=0.0),
+    Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*({grad}*{grad})", "v = beta2*v + (1-beta2)*g^2", init=0.0),
 )
 
 ADAM_FASTAI = Optimizer(
@@ -310,11 +309,13 @@ ADAM_ANN = Optimizer(
 def _eve_step(hp, state, p, grad, t, loss, ep):
     m, v = _adam_mv(hp, state, grad)
     d = ep["d"]
-    return p - hp["lr"] * m / np.sqrt(v) / d, {"m": m, "v": v, "d": d}
+    # the epoch's sum of squared errors so far, restarted on an epoch's first step
+    sse = loss if ep["first_step"] else state["sse"] + loss
+    return p - hp["lr"] * m / np.sqrt(v) / d, {"m": m, "v": v, "d": d, "sse": sse}
 
 
 def _eve_epoch(hp, ep_prev, rows):
-    f = np.float64(math.sqrt(_sum(rows["loss"])))  # sqrt(SSE) of the epoch
+    f = np.float64(math.sqrt(rows["sse"][-1]))  # sqrt(SSE) of the epoch
     if _first_epoch(ep_prev, "f"):
         r, d = np.float64(0.0), ep_prev["d"]
     else:
@@ -341,11 +342,17 @@ EVE_FASTAI = Optimizer(
     ),
     hypers=(lr_hyper(1.0, "learning rate (fast.ai: 1)"),) + ADAM_HYPERS + (
         unit_interval("beta3", 0.9, "how much of d is kept each epoch (fast.ai: 0.9)"),),
-    columns=ADAM_COLUMNS + (Column("d", "d (this epoch)", "{ep.prev:d}",
-                                   "the feedback d of the previous epoch, from the epoch table", shared=True),),
+    columns=ADAM_COLUMNS + (
+        Column("d", "d (this epoch)", "{ep.prev:d}", "the feedback d of the previous epoch, from the epoch table",
+               shared=True),
+        # a running sum rather than SUM(...) over the epoch: `+` rounds the same in every application,
+        # while LibreOffice's SUM rounds differently (SUM(0.1,0.2,0.3) is 0.6 there, 0.6000000000000001
+        # in IEEE order), and this sheet, unstable on purpose, amplifies that into visible differences
+        Column("sse", "epoch SSE so far", "IF({epoch}<>{epoch.prev},{loss},{sse.prev}+{loss})",
+               "sum of this epoch's losses up to this step (restarts with each epoch)", shared=True, init=0.0)),
     update="{p}-{lr}*{m}/SQRT({v})/{d}",
     epoch_columns=(
-        Column("f", "epoch loss f", "SQRT(SUM({rows:loss}))", "f = sqrt(sum of this epoch's losses) = sqrt(SSE)",
+        Column("f", "epoch loss f", "SQRT({last:sse})", "f = sqrt(sum of this epoch's losses) = sqrt(SSE)",
                shared=True),
         Column("r", "relative change r", "IF({epoch_no}=1,0,ABS({f}-{f.prev})/MIN({f},{f.prev}))",
                "r = |f - f_prev| / min(f, f_prev) (0 in epoch 1: no previous epoch)", shared=True),

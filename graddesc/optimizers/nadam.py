@@ -4,7 +4,6 @@ import numpy as np
 
 from graddesc.optimizers.base import (
     WD_GRAD, Column, Hyper, Optimizer, eps_hyper, lr_hyper, unit_interval, weight_decay_hyper)
-from graddesc.optimizers.xlmath import power
 
 
 def init(hp, p):
@@ -19,7 +18,7 @@ def step(hp, state, p, grad, t, loss):
     mu_next = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))
     prod = state["prod"] * mu  # running product of the mu's
     m = b1 * state["m"] + (1 - b1) * g
-    v = b2 * state["v"] + (1 - b2) * power(g, 2)
+    v = b2 * state["v"] + (1 - b2) * (g * g)
     den = np.sqrt(v / (1 - b2**t)) + hp["eps"]
     new_p = p - lr * (1 - mu) / (1 - prod) * g / den - lr * mu_next / (1 - prod * mu_next) * m / den
     return new_p, {"g": g, "mu": mu, "mu_next": mu_next, "prod": prod, "m": m, "v": v, "den": den}
@@ -59,7 +58,7 @@ NADAM = Optimizer(
         Column("prod", "prod of mu", "{prod.prev}*{mu}", "prod = prod * mu_t, starting at 1", shared=True,
                init=1.0),
         Column("m", "m (mean g)", "{beta1}*{m.prev}+(1-{beta1})*{g}", "m = beta1*m + (1-beta1)*g", init=0.0),
-        Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*{g}^2", "v = beta2*v + (1-beta2)*g^2", init=0.0),
+        Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*({g}*{g})", "v = beta2*v + (1-beta2)*g^2", init=0.0),
         Column("den", "denominator", "SQRT({v}/(1-{beta2}^{t}))+{eps}", "den = sqrt(v/(1-beta2^t)) + eps"),
     ),
     update="{p}-{lr}*(1-{mu})/(1-{prod})*{g}/{den}-{lr}*{mu_next}/(1-{prod}*{mu_next})*{m}/{den}",

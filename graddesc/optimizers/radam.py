@@ -5,7 +5,6 @@ import numpy as np
 
 from graddesc.optimizers.base import (
     WD_GRAD, Column, Optimizer, eps_hyper, lr_hyper, unit_interval, weight_decay_hyper)
-from graddesc.optimizers.xlmath import power
 
 
 def init(hp, p):
@@ -17,7 +16,7 @@ def step(hp, state, p, grad, t, loss):
     b1, b2, lr = hp["beta1"], hp["beta2"], hp["lr"]
     g = grad + hp["weight_decay"] * p
     m = b1 * state["m"] + (1 - b1) * g
-    v = b2 * state["v"] + (1 - b2) * power(g, 2)
+    v = b2 * state["v"] + (1 - b2) * (g * g)
     mhat = m / (1 - b1**t)
     rho_inf = 2 / (1 - b2) - 1
     rho_t = rho_inf - 2 * t * b2**t / (1 - b2**t)
@@ -70,7 +69,7 @@ RADAM = Optimizer(
                "r = sqrt((rho_t-4)(rho_t-2)rho_inf / ((rho_inf-4)(rho_inf-2)rho_t)) when adapted, else 0",
                shared=True),
         Column("m", "m (mean g)", "{beta1}*{m.prev}+(1-{beta1})*{g}", "m = beta1*m + (1-beta1)*g", init=0.0),
-        Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*{g}^2", "v = beta2*v + (1-beta2)*g^2", init=0.0),
+        Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*({g}*{g})", "v = beta2*v + (1-beta2)*g^2", init=0.0),
         Column("mhat", "mhat", "{m}/(1-{beta1}^{t})", "mhat = m/(1-beta1^t): the bias-corrected mean gradient"),
     ),
     update="{p}-IF({adapted}=1,{mhat}*{lr}*(SQRT(1-{beta2}^{t})/(SQRT({v})+{eps}))*{rect},{mhat}*{lr})",

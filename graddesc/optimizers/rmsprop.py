@@ -14,10 +14,10 @@ def init(hp, p):
 def step(hp, state, p, grad, t, loss):
     alpha = hp["alpha"]
     g = grad + hp["weight_decay"] * p
-    v = alpha * state["v"] + (1 - alpha) * g**2
+    v = alpha * state["v"] + (1 - alpha) * (g * g)
     if hp["centered"]:
         gbar = state["gbar"] + (1 - alpha) * (g - state["gbar"])
-        den = np.sqrt(v - gbar**2) + hp["eps"]
+        den = np.sqrt(v - (gbar * gbar)) + hp["eps"]
     else:
         gbar = state["gbar"]
         den = np.sqrt(v) + hp["eps"]
@@ -51,10 +51,10 @@ RMSPROP = Optimizer(
     ),
     columns=(
         WD_GRAD,
-        Column("v", "v (mean g^2)", "{alpha}*{v.prev}+(1-{alpha})*{g}^2", "v = alpha*v + (1-alpha)*g^2", init=0.0),
+        Column("v", "v (mean g^2)", "{alpha}*{v.prev}+(1-{alpha})*({g}*{g})", "v = alpha*v + (1-alpha)*g^2", init=0.0),
         Column("gbar", "mean g", "IF({centered},{gbar.prev}+(1-{alpha})*({g}-{gbar.prev}),{gbar.prev})",
                "gbar = gbar + (1-alpha)*(g-gbar) if centered, else unchanged (0)", init=0.0),
-        Column("den", "denominator", "IF({centered},SQRT({v}-{gbar}^2),SQRT({v}))+{eps}",
+        Column("den", "denominator", "IF({centered},SQRT({v}-({gbar}*{gbar})),SQRT({v}))+{eps}",
                "den = sqrt(v - gbar^2) + eps if centered, else sqrt(v) + eps"),
         Column("buf", "step direction", "{momentum}*{buf.prev}+{g}/{den}", "buf = momentum*buf + g/den", init=0.0),
     ),
