@@ -31,13 +31,6 @@ def _sumsq(col) -> float:
     return s
 
 
-def _sum(col) -> float:
-    s = 0.0
-    for v in col:
-        s += v
-    return s
-
-
 def grad_measure(grads):
     """Per parameter: sqrt(sum of the epoch's g^2) / number of steps (grads: (steps, 2))."""
     n = len(grads)
