@@ -1,19 +1,26 @@
 """graddesc's spreadsheet formula engine: tokenizer -> parser (AST) -> compiler (Python code,
 one function per formula shape) -> evaluator over the cell graph.  General: it knows nothing of
-optimizers."""
+optimizers.
 
+    wb = Workbook.load("book.xlsx").evaluate()      # or Workbook.from_cells({...}, names)
+    wb.value("Sheet1", "B7")                          # float, str, bool, ExcelError or None
+    evaluate_formula("=-2^2")                         # 4.0
+"""
+
+from graddesc.engine.functions import FUNCTIONS
 from graddesc.engine.parser import parse
 from graddesc.engine.values import ERRORS, ExcelError
 from graddesc.engine.workbook import Workbook
 
 
-def evaluate_formula(formula: str, cells: dict | None = None, names: dict | None = None):
-    """Evaluate one formula, e.g. evaluate_formula("=-2^2") -> 4.0; cells on sheet "Sheet1"."""
-    sheet = dict(cells or {})
-    sheet["ZZ1"] = formula if formula.startswith("=") else "=" + formula
-    wb = Workbook.from_cells({"Sheet1": sheet}, names)
+def evaluate_formula(formula: str, cells: dict | None = None, names: dict | None = None, sheet: str = "Sheet1"):
+    """Evaluate one formula in a one-sheet workbook, e.g. evaluate_formula("=-2^2") -> 4.0.
+    cells: {"A1": 1.0, "B1": "=A1*2"} on that sheet; names as for Workbook.from_cells."""
+    cells = dict(cells or {})
+    cells["ZZ1"] = formula if formula.startswith("=") else "=" + formula
+    wb = Workbook.from_cells({sheet: cells}, names)
     wb.evaluate()
-    return wb.value("Sheet1", "ZZ1")
+    return wb.value(sheet, "ZZ1")
 
 
-__all__ = ["ERRORS", "ExcelError", "Workbook", "evaluate_formula", "parse"]
+__all__ = ["ERRORS", "ExcelError", "FUNCTIONS", "Workbook", "evaluate_formula", "parse"]

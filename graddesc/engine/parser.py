@@ -1,28 +1,35 @@
 """Tokens -> AST, with Excel's operator precedence.
 
 Precedence, loosest first: comparison (= <> < > <= >=), &, + -, * /, ^, %, unary - +, range ':'.
-Unary minus binds tighter than ^ (=-2^2 is 4); ^ is left-associative (=2^3^2 is 64).
+Unary minus binds tighter than ^ (=-2^2 is 4, =2^-2 is 0.25); ^ is left-associative (=2^3^2 is
+64).  A run of operators of one precedence (1+2+3+...) is one flat "chain" node, so a long sum
+does not make a deep tree; nesting (parentheses, function calls, unary operators) is limited to
+MAX_DEPTH levels: deeper formulas are a FormulaError, never a RecursionError.
 
 AST nodes are tuples:
   ("num", float) ("str", text) ("bool", b) ("err", "#DIV/0!") ("missing",)
   ("ref", sheet|None, row, col, row_abs, col_abs)
-  ("area", sheet|None, r1, c1, r2, c2, r1_abs, c1_abs, r2_abs, c2_abs)   (whole column: r1=1, r2=MAX_ROW)
+  ("area", sheet|None, r1, c1, r2, c2, r1_abs, c1_abs, r2_abs, c2_abs)
+        whole column A:A is rows 1..MAX_ROW with absolute rows; whole row 1:1 is columns 1..MAX_COL
   ("name", name, sheet|None)
-  ("neg", x) ("pos", x) ("pct", x) ("bin", op, a, b) ("call", NAME, [args])
+  ("neg", x) ("pos", x) ("pct", x)
+  ("bin", op, a, b)                     one binary operator
+  ("chain", prec, [x0, x1, ...], [op1, op2, ...])   x0 op1 x1 op2 x2 ..., left to right
+  ("call", NAME, [args])                NAME upper-case, _xlfn./_xlws. prefixes removed
 """
 
 from __future__ import annotations
 
 import re
 
-from graddesc.errors import FormulaError
 from graddesc.engine.tokenizer import tokenize
+from graddesc.errors import FormulaError
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
 MAX_DEPTH = 64  # Excel allows 64 levels of nested functions
 
-_BINARY = {"=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, "&": 2, "+": 3, "-": 3, "*": 4, "/": 4, "^": 5}
+BINARY = {"=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, "&": 2, "+": 3, "-": 3, "*": 4, "/": 4, "^": 5}
 _CELL = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
 
 
@@ -33,8 +40,16 @@ def col_number(letters: str) -> int:
     return n
 
 
+def col_letters(col: int) -> str:
+    s = ""
+    while col:
+        col, r = divmod(col - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
 def parse_cell(text: str):
-    """'$B$7' -> (row, col, row_abs, col_abs) or None when out of Excel's grid."""
+    """'$B$7' -> (row, col, row_abs, col_abs), or None when it is not a cell of Excel's grid."""
     m = _CELL.match(text)
     if not m:
         return None
@@ -45,9 +60,12 @@ def parse_cell(text: str):
 
 
 class Parser:
+    __slots__ = ("cell", "toks", "i", "n", "depth")
+
     def __init__(self, text: str, cell: str = "?"):
         self.cell = cell
         self.toks = tokenize(text, cell)
+        self.n = len(self.toks)
         self.i = 0
         self.depth = 0
 
@@ -55,59 +73,68 @@ class Parser:
         raise FormulaError(self.cell, msg)
 
     def peek(self):
-        return self.toks[self.i] if self.i < len(self.toks) else None
+        return self.toks[self.i] if self.i < self.n else None
 
     def take(self):
-        t = self.peek()
+        t = self.toks[self.i] if self.i < self.n else None
         self.i += 1
         return t
 
-    def expect_op(self, op):
-        t = self.take()
-        if t is None or t[0] != "op" or t[1] != op:
-            self.error(f"expected '{op}'" + (f" before {t[1]!r}" if t else " at the end"))
+    def peek_op(self):
+        """The operator text of the next token, or None."""
+        if self.i < self.n:
+            t = self.toks[self.i]
+            if t[0] == "op":
+                return t[1]
+        return None
+
+    def enter(self):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.error(f"formula nested too deeply (more than {MAX_DEPTH} levels)")
 
     def parse(self):
         if not self.toks:
             self.error("empty formula")
         node = self.expr(0)
-        if self.peek() is not None:
-            self.error(f"unexpected {self.peek()[1]!r}")
+        if self.i < self.n:
+            self.error(f"unexpected {self.toks[self.i][1]!r}")
         return node
 
     def expr(self, min_prec):
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            self.error(f"formula nested too deeply (more than {MAX_DEPTH} levels)")
-        left = self.unary()
+        """Operators looser than min_prec end the expression; a run of operators of one
+        precedence becomes one node (bin, or chain when longer), evaluated left to right."""
+        left = self.postfix()
         while True:
-            t = self.peek()
-            if t is None or t[0] != "op":
-                break
-            op = t[1]
-            if op == "%":
-                self.take()
-                left = ("pct", left)
-                continue
-            prec = _BINARY.get(op)
+            op = self.peek_op()
+            prec = BINARY.get(op) if op is not None else None
             if prec is None or prec <= min_prec:
-                break
+                return left
+            operands, ops = [left], []
+            while True:
+                op = self.peek_op()
+                if op is None or BINARY.get(op) != prec:
+                    break
+                self.take()
+                ops.append(op)
+                operands.append(self.expr(prec))  # only tighter operators bind to the right
+            left = ("bin", ops[0], operands[0], operands[1]) if len(ops) == 1 else ("chain", prec, operands, ops)
+
+    def postfix(self):
+        x = self.unary()
+        while self.peek_op() == "%":
             self.take()
-            right = self.expr(prec)  # left-associative: the right side binds tighter only
-            left = ("bin", op, left, right)
-        self.depth -= 1
-        return left
+            x = ("pct", x)
+        return x
 
     def unary(self):
-        t = self.peek()
-        if t is not None and t[0] == "op" and t[1] in "-+":
+        op = self.peek_op()
+        if op == "-" or op == "+":
             self.take()
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                self.error(f"formula nested too deeply (more than {MAX_DEPTH} levels)")
+            self.enter()
             x = self.unary()
             self.depth -= 1
-            return ("neg", x) if t[1] == "-" else ("pos", x)
+            return ("neg", x) if op == "-" else ("pos", x)
         return self.primary()
 
     def primary(self):
@@ -124,9 +151,7 @@ class Parser:
         if kind == "error":
             return ("err", text.upper())
         if kind == "op" and text == "(":
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                self.error(f"formula nested too deeply (more than {MAX_DEPTH} levels)")
+            self.enter()
             node = self.expr(0)
             self.depth -= 1
             self.expect_op(")")
@@ -144,16 +169,26 @@ class Parser:
             self.error("array constants {...} are not supported")
         self.error(f"unexpected {text!r}")
 
+    def expect_op(self, op):
+        t = self.take()
+        if t is None or t[0] != "op" or t[1] != op:
+            self.error(f"expected '{op}'" + (f" before {t[1]!r}" if t else " at the end"))
+
     def reference(self, t, sheet):
         kind, text = t[0], t[1]
         if kind == "cell":
             c = parse_cell(text)
             if c is None:
+                if sheet is None and re.fullmatch(r"[A-Za-z]+\d+", text):
+                    return ("name", text, None)  # e.g. XFE1: beyond the grid, so a name
                 self.error(f"reference {text} is outside the sheet")
-            nxt = self.peek()
-            if nxt is not None and nxt[0] == "op" and nxt[1] == ":":
+            if self.peek_op() == ":":
                 self.take()
                 t2 = self.take()
+                if t2 is not None and t2[0] == "qual":  # Sheet1!A1:Sheet1!B2
+                    if t2[1].lower() != (sheet or "").lower():
+                        self.error("a range across sheets is not supported")
+                    t2 = self.take()
                 if t2 is None or t2[0] != "cell":
                     self.error(f"a range {text}:... needs a cell after ':'")
                 c2 = parse_cell(t2[1])
@@ -181,27 +216,30 @@ class Parser:
 
     @staticmethod
     def area(sheet, c1, c2):
-        r1, r2 = sorted((c1[0], c2[0]))
-        k1, k2 = sorted((c1[1], c2[1]))
-        return ("area", sheet, r1, k1, r2, k2, c1[2], c1[3], c2[2], c2[3])
+        if c1[0] <= c2[0]:
+            r1, r1a, r2, r2a = c1[0], c1[2], c2[0], c2[2]
+        else:
+            r1, r1a, r2, r2a = c2[0], c2[2], c1[0], c1[2]
+        if c1[1] <= c2[1]:
+            k1, k1a, k2, k2a = c1[1], c1[3], c2[1], c2[3]
+        else:
+            k1, k1a, k2, k2a = c2[1], c2[3], c1[1], c1[3]
+        return ("area", sheet, r1, k1, r2, k2, r1a, k1a, r2a, k2a)
 
     def call(self, name):
         if name.startswith("_XLFN."):
             name = name[6:]
         if name.startswith("_XLWS."):
             name = name[6:]
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            self.error(f"formula nested too deeply (more than {MAX_DEPTH} levels)")
+        self.enter()
         args = []
-        t = self.peek()
-        if t is not None and t[0] == "op" and t[1] == ")":
+        if self.peek_op() == ")":
             self.take()
             self.depth -= 1
             return ("call", name, args)
         while True:
-            t = self.peek()
-            if t is not None and t[0] == "op" and t[1] in ",)":
+            op = self.peek_op()
+            if op == "," or op == ")":
                 args.append(("missing",))
             else:
                 args.append(self.expr(0))

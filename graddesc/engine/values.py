@@ -26,6 +26,13 @@ class ExcelError:
     def __hash__(self):
         return hash(self.code)
 
+    def __reduce__(self):  # copies and pickles stay the singletons
+        return (_error, (self.code,))
+
+
+def _error(code):
+    return ERRORS[code]
+
 
 CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 ERRORS = {c: ExcelError(c) for c in CODES}

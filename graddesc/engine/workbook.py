@@ -1,93 +1,167 @@
-"""The cell graph: load cells, compile every formula (once per shape), order them without
-recursion, evaluate."""
+"""The cell graph: load cells, compile every formula (once per shape), evaluate in dependency
+order without recursion."""
 
 from __future__ import annotations
 
 import bisect
 import os
 import re
+from collections.abc import Mapping
 
 from graddesc.engine.compiler import (
-    COL_MASK, ROW_MASK, ROW_SHIFT, SHEET_SHIFT, Compiler, Context, evaluate_exact, make_key, split_key)
-from graddesc.engine.parser import col_number, parse_cell
-from graddesc.engine.values import ERRORS, NAME, ExcelError
-from graddesc.errors import CircularReferenceError, FormulaError, WorkbookError
+    ABS, COL_MASK, NOT_COL, REL, ROW_SHIFT, ROWREL, SHEET_SHIFT, Compiler, Context, dep_key, evaluate_exact,
+    make_key, split_key)
+from graddesc.engine.parser import MAX_COL, MAX_ROW, col_letters, col_number, parse
+from graddesc.engine.values import ERRORS, NAME, REF, VALUE, ExcelError
+from graddesc.errors import CircularReferenceError, FormulaError, UnknownFunctionError, WorkbookError
 
 _ADDR = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)$")
-
-
-def col_letters(col: int) -> str:
-    s = ""
-    while col:
-        col, r = divmod(col - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def address(row: int, col: int) -> str:
     return f"{col_letters(col)}{row}"
 
 
+class _Shared(tuple):
+    """A shared formula's child: (master row, master col, master text)."""
+
+    __slots__ = ()
+
+
+class FormulaTexts(Mapping):
+    """key -> formula text without '=' (shared-formula children are translated when asked)."""
+
+    def __init__(self, raw: dict):
+        self._raw = raw
+
+    def __getitem__(self, k):
+        f = self._raw[k]
+        if f.__class__ is str:
+            return f
+        from graddesc.xlsx.reader import translate
+
+        _, r, c = split_key(k)
+        return translate(f[2], r - f[0], c - f[1])
+
+    def __contains__(self, k):
+        return k in self._raw
+
+    def __iter__(self):
+        return iter(self._raw)
+
+    def __len__(self):
+        return len(self._raw)
+
+
 class Workbook:
-    """A workbook's cells, formulas and defined names, evaluated by graddesc's engine."""
+    """A workbook's cells, formulas and defined names, evaluated by graddesc's engine.
+
+    V: key -> value of every non-empty cell (float, str, bool or ExcelError); formulas: key ->
+    text; cached_values: key -> the value the file stored beside a formula; skipped: key -> reason
+    (lenient mode); volatile: keys of volatile cells and of the cells depending on them."""
 
     def __init__(self, path: str = "<memory>"):
         self.path = path
         self.sheet_names: list[str] = []
         self._sheet_index: dict[str, int] = {}
-        self.V: dict[int, object] = {}  # key -> value (constants and computed values)
-        self.formulas: dict[int, str] = {}  # key -> formula text without '='
-        self.cached_values: dict[int, object] = {}  # key -> value cached in the file
+        self.V: dict[int, object] = {}
+        self._ftext: dict[int, object] = {}
+        self.formulas = FormulaTexts(self._ftext)
+        self.cached_values: dict[int, object] = {}
         self.names: dict[tuple[str, int | None], str] = {}  # (lower name, sheet scope) -> text
+        self._name_case: dict[tuple[str, int | None], str] = {}
         self.max_row: dict[int, int] = {}
-        self.skipped: dict[int, str] = {}  # lenient mode: key -> reason
+        self.max_col: dict[int, int] = {}
+        self.skipped: dict[int, str] = {}
         self.volatile: set[int] = set()
         self.evaluated = False
-        self.order = []
-        self._formula_rows = {}
+        self.order: list[int] = []
         self._shapes: dict[int, object] = {}
+        self._formula_rows = None
+        self._compiler = None
+        self._use_fast = True  # False: EXACT only (tests compare the two paths)
+        self._strict = True
 
     # ------------------------------------------------------------------ construction
     def add_sheet(self, name: str) -> int:
+        if name.lower() in self._sheet_index:
+            raise FormulaError(name, "two sheets with the same name")
         idx = len(self.sheet_names)
         self.sheet_names.append(name)
         self._sheet_index[name.lower()] = idx
         return idx
 
     def set_cell(self, sheet: int, row: int, col: int, value=None, formula: str | None = None, cached=None):
+        if not (1 <= row <= MAX_ROW and 1 <= col <= MAX_COL):
+            raise KeyError(f"cell outside the sheet: row {row}, column {col}")
         k = make_key(sheet, row, col)
+        self.V.pop(k, None)
+        self._ftext.pop(k, None)
+        self.cached_values.pop(k, None)
         if formula is not None:
-            self.formulas[k] = formula[1:] if formula.startswith("=") else formula
+            self._ftext[k] = formula[1:] if formula.startswith("=") else formula
             if cached is not None:
                 self.cached_values[k] = cached
         elif value is not None:
-            self.V[k] = value
+            self.V[k] = _normalize(value)
         if row > self.max_row.get(sheet, 0):
             self.max_row[sheet] = row
+        if col > self.max_col.get(sheet, 0):
+            self.max_col[sheet] = col
 
     def add_name(self, name: str, text: str, sheet: int | None = None):
-        self.names[(name.lower(), sheet)] = text[1:] if text.startswith("=") else text
+        key = (name.lower(), sheet)
+        self.names[key] = text[1:] if text.startswith("=") else text
+        self._name_case[key] = name
 
     @classmethod
-    def load(cls, path) -> "Workbook":
-        """Read an .xlsx/.xlsm from disk (graddesc's streaming reader; macros are never run)."""
+    def load(cls, path, **limits) -> "Workbook":
+        """Read an .xlsx/.xlsm from disk with graddesc's streaming reader (macros are never run).
+        limits: max_total_bytes, max_ratio (see graddesc.xlsx.reader)."""
         from graddesc.xlsx import reader
 
-        raw = reader.read_workbook(path)
+        raw = reader.read_workbook(path, **limits)
         wb = cls(os.fspath(path))
         for sh in raw.sheets:
+            if sh.name.lower() in wb._sheet_index:
+                raise WorkbookError(f"{wb.path}: two sheets named {sh.name!r}")
             wb.add_sheet(sh.name)
+        V, ftext, cached_values = wb.V, wb._ftext, wb.cached_values
+        err_type = reader.ErrorValue
+        shared_type = reader.SharedFormula
+        errors = ERRORS
         for i, sh in enumerate(raw.sheets):
+            base = i << SHEET_SHIFT
+            max_row = max_col = 0
             for row, col, value, formula, cached in sh.cells:
-                wb.set_cell(i, row, col, value, formula, cached)
+                k = base | (row << ROW_SHIFT) | col
+                if formula is None:
+                    if value.__class__ is err_type:
+                        value = errors.get(value, VALUE)
+                    V[k] = value
+                else:
+                    ftext[k] = formula if formula.__class__ is not shared_type else _Shared(formula)
+                    if cached is not None:
+                        cached_values[k] = cached
+                if row > max_row:
+                    max_row = row
+                if col > max_col:
+                    max_col = col
+            sh.cells = []  # free the reader's copy as we go
+            if max_row:
+                wb.max_row[i] = max_row
+                wb.max_col[i] = max_col
         for name, scope, text in raw.names:
+            if scope is not None and not 0 <= scope < len(wb.sheet_names):
+                continue
             wb.add_name(name, text, scope)
         return wb
 
     @classmethod
     def from_cells(cls, sheets: dict, names: dict | None = None) -> "Workbook":
-        """For tests: {"Sheet1": {"A1": 1.0, "B1": "=A1*2"}}, names {"rate": "Sheet1!$A$1"} or
-        {("rate", "Sheet1"): ...} for a sheet-scoped name."""
+        """For tests and small uses: {"Sheet1": {"A1": 1.0, "B1": "=A1*2"}} (a str starting with
+        '=' is a formula, "#DIV/0!" etc. an error value), names {"rate": "Sheet1!$A$1"} or
+        {("rate", "Sheet1"): ...} for a name scoped to Sheet1."""
         wb = cls()
         for name in sheets:
             wb.add_sheet(name)
@@ -97,7 +171,7 @@ class Workbook:
                 if isinstance(v, str) and v.startswith("="):
                     wb.set_cell(i, row, col, formula=v)
                 else:
-                    wb.set_cell(i, row, col, _normalize(v))
+                    wb.set_cell(i, row, col, v)
         for key, text in (names or {}).items():
             if isinstance(key, tuple):
                 wb.add_name(key[0], text, wb.sheet_index(key[1]))
@@ -120,7 +194,7 @@ class Workbook:
                     if isinstance(v, str) and v.startswith("="):
                         wb.set_cell(i, r, c, formula=v)
                     else:
-                        wb.set_cell(i, r, c, _normalize(v))
+                        wb.set_cell(i, r, c, v)
         for name, text in book.names.items():
             wb.add_name(name, text)
         return wb
@@ -145,17 +219,18 @@ class Workbook:
         return self.V.get(self.key(sheet, addr))
 
     def formula(self, sheet: str, addr: str):
-        f = self.formulas.get(self.key(sheet, addr))
-        return None if f is None else "=" + f
+        """The cell's formula with its '=', or None."""
+        k = self.key(sheet, addr)
+        return "=" + self.formulas[k] if k in self._ftext else None
 
     def cached(self, sheet: str, addr: str):
+        """The value the file stored beside the cell's formula (None if none)."""
         return self.cached_values.get(self.key(sheet, addr))
 
     def formula_cells(self, sheet: str):
         """(address, formula, value) of each formula cell of a sheet, in row order."""
         s = self.sheet_index(sheet)
-        keys = sorted(k for k in self.formulas if k >> SHEET_SHIFT == s)
-        for k in keys:
+        for k in sorted(k for k in self._ftext if k >> SHEET_SHIFT == s):
             _, r, c = split_key(k)
             yield address(r, c), "=" + self.formulas[k], self.V.get(k)
 
@@ -163,15 +238,21 @@ class Workbook:
         """{(row, col): value} of every formula cell of a sheet (used to cache values in files)."""
         s = self.sheet_index(sheet)
         out = {}
-        for k in self.formulas:
+        for k in self._ftext:
             if k >> SHEET_SHIFT == s:
                 _, r, c = split_key(k)
                 out[(r, c)] = self.V.get(k)
         return out
 
+    def skipped_cells(self) -> list[tuple[str, str]]:
+        """[("Sheet!A1", reason)] of the cells lenient evaluation could not compute properly."""
+        return [(self.where(k), why) for k, why in sorted(self.skipped.items())]
+
     @property
     def defined_names(self) -> dict:
-        return {(n, None if s is None else self.sheet_names[s]): t for (n, s), t in self.names.items()}
+        """{(name, sheet name or None for workbook-level): text}."""
+        return {(self._name_case.get((n, s), n), None if s is None else self.sheet_names[s]): t
+                for (n, s), t in self.names.items()}
 
     def _resolve_text(self, name: str, sheet: int | None):
         low = name.lower()
@@ -182,156 +263,244 @@ class Workbook:
         return self.names.get((low, None))
 
     def resolve_name(self, name: str, sheet: str | None = None) -> tuple[str, str]:
-        """A single-cell defined name -> (sheet, "A1"); KeyError when missing or not one cell."""
+        """A defined name that refers to one cell -> (sheet, "A1"); a sheet-scoped name wins on its
+        own sheet.  KeyError when the name is missing or is not a single cell."""
         scope = self.sheet_index(sheet) if sheet is not None else None
         text = self._resolve_text(name, scope)
         if text is None:
             raise KeyError(name)
-        m = re.fullmatch(r"(?:'((?:[^']|'')+)'|([^!'\s]+))!\$?([A-Za-z]{1,3})\$?(\d+)", text.strip())
-        if not m:
+        try:
+            node = parse(text)
+        except FormulaError:
+            raise KeyError(name) from None
+        if node[0] == "area" and node[2] == node[4] and node[3] == node[5]:
+            node = ("ref", node[1], node[2], node[3])
+        if node[0] != "ref" or node[1] is None and scope is None:
             raise KeyError(name)
-        sname = (m.group(1) or "").replace("''", "'") or m.group(2)
-        return self.sheet_names[self.sheet_index(sname)], f"{m.group(3).upper()}{m.group(4)}"
+        sname = node[1] if node[1] is not None else self.sheet_names[scope]
+        return self.sheet_names[self.sheet_index(sname)], address(node[2], node[3])
 
     # ------------------------------------------------------------------ evaluation
     def evaluate(self, strict: bool = True) -> "Workbook":
-        """Compile and evaluate every formula.  strict: an unknown function or a circular
-        reference raises (naming the cell); otherwise such cells and their dependants are listed in
-        `skipped` with the reason and left as #NAME? / #REF!-free error values."""
-        ctx = Context(self._sheet_index, self._resolve_text, self.max_row)
-        comp = Compiler(ctx)
-        shapes = {}
-        where = self.where
-        for k, text in self.formulas.items():
-            shape = comp.shape_for(k >> SHEET_SHIFT, (k >> ROW_SHIFT) & 0x1FFFFF, text, lambda: where(k))
-            if shape.error is not None:
-                if strict:
-                    err = shape.error
-                    if err.cell != where(k):  # the shape was compiled at another cell
-                        err = type(err)(where(k), err.function) if hasattr(err, "function") else \
-                            FormulaError(where(k), str(err).split(": ", 1)[1])
-                    raise err
-                self.skipped[k] = str(shape.error)
-            elif shape.volatile:
-                self.volatile.add(k)
-            shapes[k] = shape
+        """Compile and evaluate every formula.  strict (default): a formula the engine cannot
+        handle (unknown function, bad syntax) or a circular reference raises, naming the cell.
+        Lenient (strict=False): such cells get an error value (#NAME?, #REF! in a cycle) and are
+        listed in `skipped` with the reason, and so is every cell depending on them."""
+        self.skipped = {}
+        self.volatile = set()
+        ctx = Context(self._sheet_index, self._resolve_text, self.max_row, self.max_col)
+        comp = self._compiler = Compiler(ctx, fast=self._use_fast)
+        self._strict = strict
+        shapes = self._compile_all(comp, strict)
         self._shapes = shapes
-        order = self._order(shapes, strict)
-        self.order = order
-        V = self.V
-        skipped = self.skipped
-        for k, shape in order:
-            if shape.error is not None:
-                V[k] = NAME
-                continue
-            try:
-                v = shape.fast(k, V)
-                if (v.__class__ is float and v - v == 0.0) or v.__class__ is bool:
-                    V[k] = v
-                    continue
-            except Exception:
-                pass
-            V[k] = evaluate_exact(shape, k, V)
-        if not strict:
-            self._propagate_skips(order)
+        self._formula_rows = None
+        self._run(comp, shapes, strict)
+        if self.skipped or self.volatile:
+            self._propagate()
         self.evaluated = True
         return self
 
-    def _deps(self, k, shape, formula_rows):
-        base = k & ROW_MASK
-        out = [base + c for c in shape.rel_deps]
-        out.extend(shape.abs_deps)
-        for rel1, c1, rel2, c2 in shape.areas:
-            k1 = base + c1 if rel1 else c1
-            k2 = base + c2 if rel2 else c2
-            s, r1, col1 = split_key(k1)
-            _, r2, col2 = split_key(k2)
-            for col in range(col1, col2 + 1):
-                rows = formula_rows.get((s, col))
-                if not rows:
+    def _compile_all(self, comp: Compiler, strict: bool) -> dict:
+        shapes = {}
+        where = self.where
+        shape_for = comp.shape_for
+        shared_shapes = {}
+        skipped, volatile = self.skipped, self.volatile
+        for k, f in self._ftext.items():
+            s = k >> SHEET_SHIFT
+            r = (k >> ROW_SHIFT) & 0x1FFFFF
+            c = k & COL_MASK
+            if f.__class__ is str:
+                S = shape_for(s, r, c, f, k, where)
+            else:
+                S = shared_shapes.get((s, f[0], f[1]))
+                if S is None:
+                    mk = make_key(s, f[0], f[1])
+                    S = shared_shapes[(s, f[0], f[1])] = shape_for(s, f[0], f[1], f[2], mk, where)
+                b = S.bounds
+                if b is not None and not (1 <= r + b[0] and r + b[1] <= MAX_ROW and 1 <= c + b[2]
+                                          and c + b[3] <= MAX_COL):
+                    S = shape_for(s, r, c, self.formulas[k], k, where)  # moved off the sheet: #REF!
+            shapes[k] = S
+            if S.error is not None or S.unknown or S.volatile:
+                if S.error is not None:
+                    err = S.error
+                    msg = str(err)[len(err.cell) + 2:]
+                    if strict:
+                        raise FormulaError(where(k), msg)
+                    skipped[k] = msg
+                elif S.unknown:
+                    if strict:
+                        raise UnknownFunctionError(where(k), S.unknown[0])
+                    skipped[k] = f"unknown function {S.unknown[0]}()"
+                if S.volatile:
+                    volatile.add(k)
+        return shapes
+
+    def _run(self, comp: Compiler, shapes: dict, strict: bool):
+        """Evaluate in key order; a cell whose dependencies are not all done yet is evaluated
+        after them by an explicit-stack depth-first search (no recursion)."""
+        V = self.V
+        order = self.order = []
+        push = order.append
+        ahead: set = set()  # formula cells evaluated before their turn in key order
+        for k in sorted(shapes):  # (already sorted when read from a file: linear)
+            S = shapes[k]
+            if S.qk < k:
+                if ahead and k in ahead:
                     continue
-                lo = bisect.bisect_left(rows, r1)
-                hi = bisect.bisect_right(rows, r2)
-                out.extend(make_key(s, r, col) for r in rows[lo:hi])
+                f = S.fast
+                if f is not None:
+                    try:
+                        v = f(k, V)
+                        c = v.__class__
+                        if c is float:
+                            if v - v == 0.0:
+                                V[k] = v
+                                push(k)
+                                continue
+                        elif c is bool or (c is str and S.str_ok):
+                            V[k] = v
+                            push(k)
+                            continue
+                    except Exception:
+                        pass
+                V[k] = self._exact(comp, S, k)
+                push(k)
+                continue
+            if k in ahead:
+                continue
+            self._search(comp, k, shapes, ahead, strict)
+
+    def _exact(self, comp, S, k):
+        if S.error is not None:
+            return NAME
+        try:
+            return evaluate_exact(comp, S, k, self.V)
+        except FormulaError as e:  # too complex for Python's compiler
+            S.error = e
+            msg = str(e)[len(e.cell) + 2:]
+            if self._strict:
+                raise FormulaError(self.where(k), msg) from None
+            self.skipped[k] = msg
+            return NAME
+
+    def _eval(self, comp, S, k):
+        V = self.V
+        f = S.fast
+        if f is not None and S.error is None:
+            try:
+                v = f(k, V)
+                c = v.__class__
+                if (c is float and v - v == 0.0) or c is bool or (c is str and S.str_ok):
+                    V[k] = v
+                    return
+            except Exception:
+                pass
+        V[k] = self._exact(comp, S, k)
+
+    def _search(self, comp, k0, shapes, ahead, strict):
+        deps = self._deps
+        on_stack = {k0: 0}
+        stack = [(k0, iter(deps(k0, shapes[k0])))]
+        in_cycle: dict = {}
+        while stack:
+            k, it = stack[-1]
+            for d in it:
+                if d < k0 or d not in shapes or d in ahead:
+                    continue
+                pos = on_stack.get(d)
+                if pos is not None:
+                    cycle = [x for x, _ in stack[pos:]]
+                    names = [self.where(x) for x in cycle[:20]]
+                    if len(cycle) > 20:
+                        names.append(f"... ({len(cycle)} cells)")
+                    if strict:
+                        raise CircularReferenceError(names + [self.where(d)])
+                    reason = "circular reference: " + " -> ".join(names + [self.where(d)])
+                    for x in cycle:
+                        in_cycle.setdefault(x, reason)
+                    continue
+                on_stack[d] = len(stack)
+                stack.append((d, iter(deps(d, shapes[d]))))
+                break
+            else:
+                stack.pop()
+                del on_stack[k]
+                if k in in_cycle:
+                    self.skipped.setdefault(k, in_cycle[k])
+                    self.V[k] = REF
+                else:
+                    self._eval(comp, shapes[k], k)
+                self.order.append(k)
+                if k != k0:
+                    ahead.add(k)
+
+    def _deps(self, k, S) -> list:
+        """Keys of the cells formula cell k reads: its references, and the formula cells inside
+        its ranges."""
+        out = []
+        for mode, d in S.deps:
+            if mode == REL:
+                out.append(k + d)
+            elif mode == ABS:
+                out.append(d)
+            elif mode == ROWREL:
+                out.append((k & NOT_COL) + d)
+            else:
+                out.append((k & COL_MASK) + d)
+        if S.areas:
+            if self._formula_rows is None:
+                self._formula_rows = self._index_formula_rows()
+            rows_of = self._formula_rows
+            for m1, d1, m2, d2 in S.areas:
+                k1 = dep_key(k, m1, d1)
+                k2 = dep_key(k, m2, d2)
+                s, r1, c1 = split_key(k1)
+                _, r2, c2 = split_key(k2)
+                base = s << SHEET_SHIFT
+                for col in range(c1, c2 + 1):
+                    rows = rows_of.get((s, col))
+                    if rows:
+                        lo = bisect.bisect_left(rows, r1)
+                        hi = bisect.bisect_right(rows, r2)
+                        out.extend(base | (r << ROW_SHIFT) | col for r in rows[lo:hi])
         return out
 
-    def _order(self, shapes, strict):
-        """Formula cells in dependency order: iterative depth-first search (no recursion, so a
-        chain of a million cells is fine); a cycle raises CircularReferenceError."""
-        formula_rows: dict = {}
-        if any(sh.areas for sh in shapes.values()):
-            for k in shapes:
-                s, r, c = split_key(k)
-                formula_rows.setdefault((s, c), []).append(r)
-            for rows in formula_rows.values():
-                rows.sort()
-        state: dict[int, int] = {}
-        order = []
-        deps = self._deps
-        # Cells are taken in key order (sheet, row, col); when one is taken, every cell before it
-        # is done (a search finishes everything it starts).  So a cell whose dependencies all come
-        # before it in key order is ready at once: most of an unrolled sheet.
-        for k0 in sorted(shapes):
-            if k0 in state:
-                continue
-            sh0 = shapes[k0]
-            if not sh0.areas and sh0.max_rel < k0 - (k0 & ROW_MASK) and sh0.max_abs < k0:
-                state[k0] = 2
-                order.append((k0, sh0))
-                continue
-            ds = deps(k0, shapes[k0], formula_rows)
-            for d in ds:
-                if d in shapes and state.get(d) != 2:
-                    break
+    def _index_formula_rows(self):
+        rows_of: dict = {}
+        for k in sorted(self._ftext):
+            s, r, c = split_key(k)
+            lst = rows_of.get((s, c))
+            if lst is None:
+                rows_of[(s, c)] = [r]
             else:
-                state[k0] = 2
-                order.append((k0, shapes[k0]))
+                lst.append(r)
+        return rows_of
+
+    def _propagate(self):
+        """Mark the dependants of skipped and of volatile cells (in evaluation order, so one pass
+        reaches everything downstream)."""
+        skipped, volatile, shapes = self.skipped, self.volatile, self._shapes
+        cause = {k: why.split(":")[0] for k, why in skipped.items()}
+        for k in self.order:
+            if k in cause and k in skipped and not skipped[k].startswith("depends on"):
                 continue
-            state[k0] = 1
-            stack = [(k0, iter(deps(k0, shapes[k0], formula_rows)))]
-            while stack:
-                k, it = stack[-1]
-                for d in it:
-                    if d in shapes:
-                        st = state.get(d)
-                        if st is None:
-                            state[d] = 1
-                            stack.append((d, iter(deps(d, shapes[d], formula_rows))))
-                            break
-                        if st == 1:
-                            cycle = [self.where(x) for x, _ in stack[[x for x, _ in stack].index(d):]]
-                            if strict:
-                                raise CircularReferenceError(cycle + [self.where(d)])
-                            for x, _ in stack:
-                                self.skipped.setdefault(x, "circular reference: " + " -> ".join(cycle))
-                else:
-                    stack.pop()
-                    state[k] = 2
-                    order.append((k, shapes[k]))
-        self._formula_rows = formula_rows
-        return order
+            for d in self._deps(k, shapes[k]):
+                if d in cause and k not in skipped:
+                    skipped[k] = f"depends on {self.where(d)} ({cause[d]})"
+                    cause[k] = cause[d]
+                if d in volatile:
+                    volatile.add(k)
 
     def downstream(self, seeds: set) -> set:
         """Every formula cell (key) that depends, directly or not, on a key in `seeds` (seeds
         included): how an error value spreads through a sheet.  Needs evaluate() first."""
         out = set(seeds)
-        for k, shape in self.order:
-            if k not in out and any(d in out for d in self._deps(k, shape, self._formula_rows)):
+        for k in self.order:
+            if k not in out and any(d in out for d in self._deps(k, self._shapes[k])):
                 out.add(k)
         return out
-
-    def _propagate_skips(self, order):
-        for k, shape in order:
-            if k in self.skipped:
-                if "circular" in self.skipped[k]:
-                    self.V[k] = ERRORS["#REF!"]
-                continue
-            for d in self._deps(k, shape, self._formula_rows):
-                if d in self.skipped:
-                    self.skipped[k] = f"depends on {self.where(d)} ({self.skipped[d].split(':')[0]})"
-                    break
-                if d in self.volatile and k not in self.volatile:
-                    self.volatile.add(k)
 
 
 def _split_addr(addr: str):
@@ -342,14 +511,19 @@ def _split_addr(addr: str):
 
 
 def _normalize(v):
-    if isinstance(v, bool) or v is None:
+    if v is None or v.__class__ is bool or v.__class__ is float:
         return v
+    if isinstance(v, bool):
+        return bool(v)
     if isinstance(v, int):
         return float(v)
     if isinstance(v, float):
-        return v
-    if isinstance(v, str) and v in ERRORS:
-        return ERRORS[v]
+        return float(v)
     if isinstance(v, ExcelError):
         return v
+    if isinstance(v, str):
+        return ERRORS.get(v, v) if v.startswith("#") else str(v)
     return str(v)
+
+
+__all__ = ["Workbook", "FormulaTexts", "address"]
