@@ -438,7 +438,8 @@ def build_file(output, epochs: int = 20, seed: int = problem.DEFAULT_SEED, data_
     if cache_values:
         wb = engine.Workbook.from_model(book)
         wb.evaluate(strict=True)
+        values = wb.values_by_sheet()
         for sh in book.sheets:
-            sh.cached = wb.sheet_values(sh.name)
+            sh.cached = values[sh.name]
     writer.write_workbook(book, output)
     return output

@@ -236,12 +236,15 @@ class Workbook:
 
     def sheet_values(self, sheet: str) -> dict:
         """{(row, col): value} of every formula cell of a sheet (used to cache values in files)."""
-        s = self.sheet_index(sheet)
-        out = {}
+        return self.values_by_sheet().get(sheet, {})
+
+    def values_by_sheet(self) -> dict:
+        """{sheet: {(row, col): value}} of every formula cell, in one pass."""
+        out: dict = {name: {} for name in self.sheet_names}
+        names = self.sheet_names
+        get = self.V.get
         for k in self._ftext:
-            if k >> SHEET_SHIFT == s:
-                _, r, c = split_key(k)
-                out[(r, c)] = self.V.get(k)
+            out[names[k >> SHEET_SHIFT]][((k >> ROW_SHIFT) & 0x1FFFFF, k & COL_MASK)] = get(k)
         return out
 
     def skipped_cells(self) -> list[tuple[str, str]]:
