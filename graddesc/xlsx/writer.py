@@ -187,7 +187,11 @@ def _to_openpyxl(book: model.Workbook):
     for key, value in sorted(book.properties.items()):
         wb.custom_doc_props.append(StringProperty(name=key, value=value))
     buf = io.BytesIO()
-    wb.save(buf)
+    # stored, not deflated: _repack compresses every part once, deterministically
+    from openpyxl.writer.excel import ExcelWriter
+
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
     return buf.getvalue(), bulk
 
 
