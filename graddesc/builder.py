@@ -222,19 +222,25 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
     fmts = [None if c.key in ("t", "epoch") else NUM_FMT.get(c.key, "0.000E+00") for c in cols]
     while len(sh.rows) < START_ROW:
         sh.rows.append([])
+    # a column whose pattern only moves with the row repeats the first step's formula (a shared
+    # formula): the engine then compiles it once instead of reading every row's text
+    relative_only = [pat is not None and not any(f in pat for f in ("{dr}", "{er}", "{erp}")) for pat in patterns]
     for step in range(1, n * epochs + 1):
         row = step_row(step)
         epoch = (step - 1) // n + 1
         fields = dict(r=row, rp=row - 1, dr=2 + (step - 1) % n, er=epoch_row(epoch), erp=epoch_row(epoch - 1))
         vals = []
-        for c, pat, fmt in zip(cols, patterns, fmts):
+        for c, pat, fmt, rel in zip(cols, patterns, fmts, relative_only):
             if c.key == "t":
                 v = step
             elif c.key == "epoch":
                 v = epoch
             else:
                 v = pat.format_map(fields)
-            vals.append(Cell(v, number_format=fmt) if fmt else v)
+            if rel and step > 1:
+                vals.append(Cell(v, number_format=fmt, shared=(FIRST_STEP_ROW, c.col)))
+            else:
+                vals.append(Cell(v, number_format=fmt) if fmt else v)
         sh.rows.append(vals)
     last_row = step_row(n * epochs)
     if ecols:

@@ -185,9 +185,19 @@ class Workbook:
         wb = cls()
         for sh in book.sheets:
             wb.add_sheet(sh.name)
+        ftext = wb._ftext
         for i, sh in enumerate(book.sheets):
+            masters: dict = {}
             for r, row in enumerate(sh.rows, start=1):
                 for c, item in enumerate(row, start=1):
+                    master = getattr(item, "shared", None)
+                    if master is not None:  # the builder vouches: the master's formula, moved
+                        sf = masters.get(master)
+                        if sf is None:
+                            m = sh.rows[master[0] - 1][master[1] - 1]
+                            sf = masters[master] = _Shared((master[0], master[1], m.value[1:]))
+                        ftext[(i << SHEET_SHIFT) | (r << ROW_SHIFT) | c] = sf
+                        continue
                     v = getattr(item, "value", item)
                     if v is None:
                         continue
@@ -195,6 +205,9 @@ class Workbook:
                         wb.set_cell(i, r, c, formula=v)
                     else:
                         wb.set_cell(i, r, c, v)
+            if sh.rows:
+                wb.max_row[i] = max(wb.max_row.get(i, 0), len(sh.rows))
+                wb.max_col[i] = max(wb.max_col.get(i, 0), max(len(row) for row in sh.rows))
         for name, text in book.names.items():
             wb.add_name(name, text)
         return wb

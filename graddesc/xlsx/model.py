@@ -15,6 +15,9 @@ class Cell:
     number_format: str | None = None
     comment: str | None = None
     link: str | None = None  # "#Sheet!A1" for a link inside the workbook
+    # (row, col) of a formula this one repeats, moved by the difference in position (as a
+    # spreadsheet's shared formula): lets the engine compile the shape once without reading the text
+    shared: tuple[int, int] | None = None
 
 
 @dataclass
