@@ -143,6 +143,21 @@ def cmd_plot(args) -> int:
     return 0
 
 
+def cmd_train_l2l(args) -> int:
+    from graddesc import l2l
+
+    settings = {} if args.iters is None else {"iters": args.iters}
+    log = None if args.quiet else (
+        lambda k, v: print(f"iteration {k + 1}: validation meta-loss {v:.4f}", file=sys.stderr))
+    result = l2l.train_to_file(args.output, args.seed, progress=log, **settings)
+    print(f"wrote {args.output} ({result.seconds:.0f} s; best iteration {result.best_iter + 1})")
+    if args.check:
+        same = l2l.same_as_shipped(result.weights)
+        print("identical to the shipped weights" if same else "DIFFERENT from the shipped weights")
+        return 0 if same else 1
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="graddesc", description=(
         "Gradient-descent optimizers as live spreadsheet formulas, checked cell by cell "
@@ -202,6 +217,17 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--epochs", type=_positive_int, default=20, help="epochs (default 20)")
     s.add_argument("--seed", type=_seed, default=42, help="seed of the data (default 42)")
     s.set_defaults(func=cmd_plot)
+
+    s = sub.add_parser("train-l2l", help="meta-train the learned optimizer's weights (~2 minutes)",
+                       description="Meta-train the 'learned' sheet's LSTM on random problems of the workbook's "
+                                   "family (evolution strategies, numpy only) and write its weights as JSON. "
+                                   "With the defaults it reproduces graddesc/data/l2l_weights.json bit for bit.")
+    s.add_argument("-o", "--output", default="l2l_weights.json", help="output JSON (default l2l_weights.json)")
+    s.add_argument("--seed", type=_seed, default=0, help="training seed (default 0: the shipped weights)")
+    s.add_argument("--iters", type=_positive_int, default=None, help="ES iterations (default 1500)")
+    s.add_argument("--check", action="store_true", help="exit 1 unless the result equals the shipped weights")
+    s.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    s.set_defaults(func=cmd_train_l2l)
     return p
 
 

@@ -9,6 +9,7 @@ from graddesc.optimizers.adamw import ADAMW
 from graddesc.optimizers.amsgrad import AMSGRAD
 from graddesc.optimizers.base import Column, Hyper, Optimizer
 from graddesc.optimizers.eve import EVE
+from graddesc.optimizers.learned import LEARNED
 from graddesc.optimizers.fastai import (
     ADAGRAD_ANN, ADAGRAD_FASTAI, ADAM_ANN, ADAM_FASTAI, EVE_FASTAI, RMSPROP_FASTAI)
 from graddesc.optimizers.momentum import MOMENTUM
@@ -34,7 +35,9 @@ for _opt in (SGD, MOMENTUM, NESTEROV, ADAGRAD, ADADELTA, RMSPROP, ADAM, AMSGRAD,
              # the fast.ai course workbook's variants, beside the standard ones above
              ADAGRAD_FASTAI, ADAGRAD_ANN, RMSPROP_FASTAI, ADAM_FASTAI, ADAM_ANN, EVE_FASTAI,
              # learning-rate schedules (graddesc.optimizers.schedules.with_schedule works for any unit)
-             SGD_STEP, ADAM_SGDR):
+             SGD_STEP, ADAM_SGDR,
+             # a tiny LSTM meta-trained by graddesc itself (Andrychowicz et al. 2016, scaled down)
+             LEARNED):
     register(_opt)
 
 
