@@ -65,9 +65,9 @@ def forward(hp, state, grad):
     pp = hp["pre_p"]
     g = np.asarray(grad, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        big = np.abs(g) >= math.exp(-pp)
+        big = np.abs(g) >= np.exp(-pp)  # np.exp: inf/0 like the sheet's EXP, never an exception
         l = np.where(big, _ln_abs(g) / pp, -1.0)
-        s = np.where(big, np.sign(g), math.exp(pp) * g)
+        s = np.where(big, np.sign(g), np.exp(pp) * g)
         bad = ~np.isfinite(g)  # a diverged run: the sheet has #NUM! here
         l = np.where(bad, math.nan, l)
         s = np.where(bad, math.nan, s)
