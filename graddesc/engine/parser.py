@@ -24,6 +24,7 @@ import re
 
 from graddesc.engine.tokenizer import tokenize
 from graddesc.errors import FormulaError
+from graddesc.xlsx.model import col_index, col_letter
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -33,19 +34,8 @@ BINARY = {"=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, "&": 2, "+": 3, "-"
 _CELL = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
 
 
-def col_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def col_letters(col: int) -> str:
-    s = ""
-    while col:
-        col, r = divmod(col - 1, 26)
-        s = chr(65 + r) + s
-    return s
+col_number = col_index  # the package's one decoder of column letters (graddesc.xlsx.model)
+col_letters = col_letter
 
 
 def parse_cell(text: str):

@@ -82,6 +82,14 @@ class Workbook:
     properties: dict[str, str] = field(default_factory=dict)  # custom document properties
 
 
+def col_index(letters) -> int:
+    """A -> 1, aa -> 27 (str or bytes, any case): the one column-letter decoder of the package."""
+    n = 0
+    for ch in letters.encode() if isinstance(letters, str) else letters:
+        n = n * 26 + (ch & 0xDF) - 64
+    return n
+
+
 def col_letter(col: int) -> str:
     """1 -> A, 27 -> AA."""
     s = ""

@@ -39,6 +39,7 @@ from typing import NamedTuple
 import pyexpat
 
 from graddesc.errors import WorkbookError
+from graddesc.xlsx.model import col_index, col_letter
 
 MAX_TOTAL_BYTES = 2 * 1024**3  # uncompressed, all parts together
 MAX_RATIO = 200  # uncompressed / compressed, for members bigger than RATIO_MIN_BYTES
@@ -261,19 +262,6 @@ def _shared_strings(path, budget, z, part) -> list:
     return out
 
 
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) & 0xDF) - 64  # upper-case
-    return n
-
-
-def _letters(col: int) -> str:
-    s = ""
-    while col:
-        col, r = divmod(col - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 _COLS: dict = {}
@@ -311,7 +299,7 @@ def _read_sheet(path, budget, z, part, strings, sh: RawSheet):
                 letters = r.rstrip(_DIGITS)
                 c = cols.get(letters)
                 if c is None:
-                    c = _col_number(letters) if letters.isascii() and letters.isalpha() and len(letters) <= 3 else -1
+                    c = col_index(letters) if letters.isascii() and letters.isalpha() and len(letters) <= 3 else -1
                     c = cols[letters] = c if c <= MAX_COL else -1
                 if c < 1 or len(letters) == len(r):
                     _fail(path, f"{sh.name}: bad cell reference r={r!r}")
@@ -398,7 +386,7 @@ def _read_sheet(path, budget, z, part, strings, sh: RawSheet):
                         text = None  # a what-if table: keep the values
                 if text:
                     if len(text) > MAX_FORMULA_LENGTH:
-                        _fail(path, f"{sh.name}!{_letters(col)}{row}: formula longer than {MAX_FORMULA_LENGTH} "
+                        _fail(path, f"{sh.name}!{col_letter(col)}{row}: formula longer than {MAX_FORMULA_LENGTH} "
                                     f"characters ({len(text)})")
                     append((row, col, None, text, value))
                     return
@@ -533,11 +521,11 @@ def translate(text: str, dr: int, dc: int) -> str:
         if m.group(1):
             return m.group(1)
         sheet, cabs, col, rabs, row = m.group(2) or "", m.group(3), m.group(4), m.group(5), m.group(6)
-        c = _col_number(col) + (0 if cabs else dc)
+        c = col_index(col) + (0 if cabs else dc)
         r = int(row) + (0 if rabs else dr)
         if not (1 <= c <= 16384 and 1 <= r <= 1048576):
             return sheet + "#REF!"
-        return f"{sheet}{cabs}{_letters(c)}{rabs}{r}"
+        return f"{sheet}{cabs}{col_letter(c)}{rabs}{r}"
 
     return _REF.sub(sub, text)
 

@@ -199,11 +199,6 @@ _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"([^>]*)><f>([^<]*)</f><v\s*
 _DATE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)")
 
 
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
 
 
 def _value_xml(v):
@@ -227,7 +222,7 @@ def _inject_cached(xml: bytes, cached: dict) -> bytes:
         return xml
 
     def sub(m):
-        key = (int(m.group(2)), _col_index(m.group(1)))
+        key = (int(m.group(2)), model.col_index(m.group(1)))
         val = _value_xml(cached.get(key))
         if val is None:
             return m.group(0)
@@ -266,8 +261,8 @@ def _merge_bulk(xml: bytes, rows: dict) -> bytes:
         inner = m.group(3)
         added = "".join(cells).encode()
         if inner:
-            merged = [(_col_index(c.group(1)), c.group(0)) for c in _CELL.finditer(inner)]
-            merged += [(_col_index(_CELL.match(x).group(1)), x) for x in
+            merged = [(model.col_index(c.group(1)), c.group(0)) for c in _CELL.finditer(inner)]
+            merged += [(model.col_index(_CELL.match(x).group(1)), x) for x in
                        (c.encode() for c in cells)]
             merged.sort(key=lambda t: t[0])
             added = b"".join(x for _, x in merged)
@@ -389,7 +384,7 @@ def _replace_cached(xml: bytes, values: dict) -> bytes:
         r = _R_ATTR.search(m.group("attrs"))
         if not r:
             return m.group(0)
-        key = (int(r.group(2)), _col_index(r.group(1)))
+        key = (int(r.group(2)), model.col_index(r.group(1)))
         if key not in values:
             return m.group(0)
         val = _value_xml(values[key])
