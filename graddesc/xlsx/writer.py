@@ -155,6 +155,10 @@ def _to_openpyxl(book: model.Workbook):
         bulk_rows = {}
         bulk[sh.name] = bulk_rows
         letters = [model.col_letter(i) for i in range(1, max((len(r) for r in sh.rows), default=0) + 1)]
+        # openpyxl takes the rows up to the last one with a styled/commented cell; the emitter's
+        # cells of later rows become rows of their own (_merge_bulk), which saves openpyxl ~30 µs a row
+        last_rich = max((r for r, row in enumerate(sh.rows, start=1)
+                         if any(v is not None and not _is_bulk(v) for v in row)), default=0)
         for r, row in enumerate(sh.rows, start=1):
             rich = []
             cells = []
@@ -175,7 +179,8 @@ def _to_openpyxl(book: model.Workbook):
                     rich.append(_cell(ws, item) if item is not None else None)
             while rich and rich[-1] is None:
                 rich.pop()
-            ws.append(rich)
+            if r <= last_rich:
+                ws.append(rich)
             if cells:
                 bulk_rows[r] = cells
     for name, ref in book.names.items():
@@ -254,7 +259,10 @@ def _merge_bulk(xml: bytes, rows: dict) -> bytes:
     if not rows:
         return xml
 
+    seen = set()
+
     def sub(m):
+        seen.add(int(m.group(1)))
         cells = rows.get(int(m.group(1)))
         if not cells:
             return m.group(0)
@@ -268,7 +276,15 @@ def _merge_bulk(xml: bytes, rows: dict) -> bytes:
             added = b"".join(x for _, x in merged)
         return b'<row r="' + m.group(1) + b'"' + m.group(2) + b">" + added + b"</row>"
 
-    return _ROW.sub(sub, xml)
+    xml = _ROW.sub(sub, xml)
+    rest = b"".join(b'<row r="%d">' % r + "".join(rows[r]).encode() + b"</row>"
+                    for r in sorted(rows) if r not in seen)
+    if rest:
+        if b"<sheetData />" in xml or b"<sheetData/>" in xml:
+            xml = xml.replace(b"<sheetData />", b"<sheetData></sheetData>").replace(
+                b"<sheetData/>", b"<sheetData></sheetData>")
+        xml = xml.replace(b"</sheetData>", rest + b"</sheetData>", 1)
+    return xml
 
 
 def _repack(raw, book: model.Workbook) -> bytes:
