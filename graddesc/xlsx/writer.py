@@ -157,8 +157,7 @@ def _to_openpyxl(book: model.Workbook):
         letters = [model.col_letter(i) for i in range(1, max((len(r) for r in sh.rows), default=0) + 1)]
         # openpyxl takes the rows up to the last one with a styled/commented cell; the emitter's
         # cells of later rows become rows of their own (_merge_bulk), which saves openpyxl ~30 µs a row
-        last_rich = max((r for r, row in enumerate(sh.rows, start=1)
-                         if any(v is not None and not _is_bulk(v) for v in row)), default=0)
+        pending = []  # openpyxl rows, appended up to the last one that has a rich cell
         for r, row in enumerate(sh.rows, start=1):
             rich = []
             cells = []
@@ -179,8 +178,13 @@ def _to_openpyxl(book: model.Workbook):
                     rich.append(_cell(ws, item) if item is not None else None)
             while rich and rich[-1] is None:
                 rich.pop()
-            if r <= last_rich:
+            if rich:
+                for earlier in pending:
+                    ws.append(earlier)
+                pending.clear()
                 ws.append(rich)
+            else:
+                pending.append(rich)
             if cells:
                 bulk_rows[r] = cells
     for name, ref in book.names.items():
