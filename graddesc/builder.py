@@ -225,23 +225,27 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
     # a column whose pattern only moves with the row repeats the first step's formula (a shared
     # formula): the engine then compiles it once instead of reading every row's text
     relative_only = [pat is not None and not any(f in pat for f in ("{dr}", "{er}", "{erp}")) for pat in patterns]
-    for step in range(1, n * epochs + 1):
-        row = step_row(step)
-        epoch = (step - 1) // n + 1
-        fields = dict(r=row, rp=row - 1, dr=2 + (step - 1) % n, er=epoch_row(epoch), erp=epoch_row(epoch - 1))
-        vals = []
-        for c, pat, fmt, rel in zip(cols, patterns, fmts, relative_only):
-            if c.key == "t":
-                v = step
-            elif c.key == "epoch":
-                v = epoch
-            else:
-                v = pat.format_map(fields)
-            if rel and step > 1:
-                vals.append(Cell(v, number_format=fmt, shared=(FIRST_STEP_ROW, c.col)))
-            else:
-                vals.append(Cell(v, number_format=fmt) if fmt else v)
-        sh.rows.append(vals)
+    steps = range(1, n * epochs + 1)
+    columns = []  # built column by column, then zipped into rows
+    for c, pat, fmt, rel in zip(cols, patterns, fmts, relative_only):
+        if c.key == "t":
+            vals = list(steps)
+        elif c.key == "epoch":
+            vals = [(step - 1) // n + 1 for step in steps]
+        elif rel:
+            vals = [pat.format_map({"r": START_ROW + step, "rp": START_ROW + step - 1}) for step in steps]
+        else:
+            vals = [pat.format_map(dict(r=START_ROW + step, rp=START_ROW + step - 1, dr=2 + (step - 1) % n,
+                                        er=epoch_row((step - 1) // n + 1), erp=epoch_row((step - 1) // n)))
+                    for step in steps]
+        if rel:
+            shared = (FIRST_STEP_ROW, c.col)
+            vals = [Cell(vals[0], number_format=fmt) if fmt else vals[0]] + [
+                Cell(v, number_format=fmt, shared=shared) for v in vals[1:]]
+        elif fmt:
+            vals = [Cell(v, number_format=fmt) for v in vals]
+        columns.append(vals)
+    sh.rows.extend(map(list, zip(*columns)))
     last_row = step_row(n * epochs)
     if ecols:
         _epoch_table(sh, opt, res, ecols, epochs)
