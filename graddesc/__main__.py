@@ -1,3 +1,3 @@
-from graddesc.cli import main
+from graddesc.cli import run
 
-raise SystemExit(main())
+run()

@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 
 from graddesc.errors import GraddescError, InputError
@@ -257,5 +258,19 @@ def main(argv=None) -> int:
         return 0
 
 
+def run() -> None:
+    """The console entry point: main(), then exit without tearing down the heap.  A build or
+    verify leaves ~1M small objects whose one-by-one freeing at interpreter exit costs ~0.3 s;
+    every file is already closed and renamed and every temporary directory removed by then (in
+    finally blocks), so only the output streams need flushing."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
+    os._exit(code if isinstance(code, int) else 1)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

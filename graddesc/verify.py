@@ -4,6 +4,8 @@ LibreOffice) against the numpy optimizers run with the hyperparameters and data 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import os
 import time
@@ -395,7 +397,26 @@ def verify_workbook(wb, libreoffice_values=None, path=""):
     return reports
 
 
+@contextlib.contextmanager
+def _bulk_work():
+    """Pause the cyclic garbage collector while ~1M acyclic objects (cells, shapes, values) are
+    made: its repeated scans of the growing heap cost ~0.25 s of a 3 s build; memory is unchanged
+    (nothing made here forms a cycle that only the collector could free)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def verify_file(path, libreoffice: bool = False) -> Report:
+    with _bulk_work():
+        return _verify_file(path, libreoffice)
+
+
+def _verify_file(path, libreoffice: bool) -> Report:
     from graddesc import engine
 
     t0 = time.perf_counter()
@@ -421,6 +442,11 @@ def build_file(output, epochs: int = 20, seed: int = problem.DEFAULT_SEED, data_
                overrides=None, force: bool = False, cache_values: bool = True) -> str:
     """Build the workbook, evaluate it with the engine (the values are stored in the file beside
     each formula for programs that do not recalculate) and write it atomically."""
+    with _bulk_work():
+        return _build_file(output, epochs, seed, data_path, overrides, force, cache_values)
+
+
+def _build_file(output, epochs, seed, data_path, overrides, force, cache_values) -> str:
     from graddesc import engine
     from graddesc.xlsx import writer
 

@@ -38,6 +38,18 @@ def test_module_entry_point():
     assert r.returncode == 0 and "adam" in r.stdout
 
 
+def test_entry_point_flushes_output_and_keeps_exit_status(tmp_path):
+    # run() leaves through os._exit (skipping heap teardown): piped output must still arrive whole
+    # and the exit status must be main()'s
+    r = subprocess.run([sys.executable, "-m", "graddesc", "list", "--json"], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0 and set(json.loads(r.stdout)) == set(REGISTRY)
+    r = subprocess.run([sys.executable, "-m", "graddesc", "build", "-o", str(tmp_path / "w.xlsx"),
+                        "--epochs", "0"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and r.stderr.startswith("graddesc: error: ") and len(r.stderr.splitlines()) == 1
+    assert not (tmp_path / "w.xlsx").exists()
+
+
 def test_list_shows_every_optimizer_and_hyperparameter(capsys):
     code, out, _ = run_cli(capsys, "list", "--json")
     assert code == 0
