@@ -5,7 +5,9 @@ no evaluation, no charts) in its fastest, write-only mode.
     python benchmarks/bench_build.py            # default workbook and ~1M formula cells
     python benchmarks/bench_build.py --quick    # default workbook only
 
-ratio = peer seconds / graddesc seconds.  graddesc's build also evaluates every formula with the
+ratio = peer seconds / graddesc in-process seconds.  The wall-clock column is the command a user
+types (`python -m graddesc build`, interpreter start to exit; the median of 3 for the default
+workbook): the target for it is 3 s.  graddesc's build also evaluates every formula with the
 engine (to cache values in the file), so a ratio near 1 means that evaluation is nearly free.
 """
 
@@ -59,6 +61,18 @@ def child(code):
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+def command_seconds(path, epochs, repeat):
+    """Wall-clock seconds of the command a user runs (interpreter start to exit), median of repeat."""
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "graddesc", "build", "-o", path, "--epochs", str(epochs),
+                        "--force"], check=True, capture_output=True, env=env, timeout=1800)
+        times.append(time.perf_counter() - t)
+    return sorted(times)[len(times) // 2]
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
@@ -76,13 +90,16 @@ def main(argv=None):
     runs = [("default", 20)]
     if not args.quick:
         runs.append(("~1M cells", args.big_epochs or max(1, round((1_000_000 - fixed) / per_epoch) + 1)))
-    print("| build | epochs | formula cells | graddesc s | peak MB | openpyxl write-only s | ratio |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| build | epochs | formula cells | `graddesc build` wall s | graddesc in-process s | peak MB "
+          "| openpyxl write-only s | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for label, epochs in runs:
             ours = child(BUILD.format(root=ROOT, path=os.path.join(tmp, "g.xlsx"), epochs=epochs))
             peer = child(PEER.format(root=ROOT, path=os.path.join(tmp, "p.xlsx"), epochs=epochs))
-            print(f"| {label} | {epochs} | {peer['formula_cells']:,} | {ours['seconds']:.2f} | {ours['peak_mb']:.0f} "
+            wall = command_seconds(os.path.join(tmp, "c.xlsx"), epochs, 3 if label == "default" else 1)
+            print(f"| {label} | {epochs} | {peer['formula_cells']:,} | {wall:.2f} | {ours['seconds']:.2f} "
+                  f"| {ours['peak_mb']:.0f} "
                   f"| {peer['seconds']:.2f} | {peer['seconds'] / ours['seconds']:.2f}x |", flush=True)
 
 
