@@ -102,6 +102,22 @@ def _set_cached(path, out, sheet_part, cell, value):
             zout.writestr(info, data)
 
 
+def test_agrees_with_libreoffice_on_the_generated_workbook(tmp_path):
+    """graddesc's own workbook (every optimizer sheet, 2 epochs) after LibreOffice recalculated and
+    saved it: every formula cell's cached value is LibreOffice's, and the engine agrees with each
+    within recalc's 1e-9 relative (LibreOffice writes 15 significant digits)."""
+    from graddesc import verify
+
+    lo = require_libreoffice()
+    built, saved = tmp_path / "built.xlsx", tmp_path / "saved.xlsx"
+    verify.build_file(built, epochs=2)
+    lo.save_recalculated(built, saved)
+    wb, rep = recalc(saved, compare_cached=True)
+    formula_cells = sum(1 for s in wb.sheet_names for _ in wb.formula_cells(s))
+    assert rep.ok and rep.mismatches == [] and rep.skipped == []
+    assert rep.compared == rep.agree == formula_cells > 40_000
+
+
 def test_stale_cached_value_is_reported(lo_saved, tmp_path, capsys):
     stale = tmp_path / "stale.xlsx"
     _set_cached(lo_saved, stale, "xl/worksheets/sheet2.xml", "A1", "999")
