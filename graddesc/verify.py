@@ -70,10 +70,16 @@ class SheetReport:
     agree_errors: int = 0  # cells where both sides are an error / non-finite (a diverged run)
     max_abs: float = 0.0
     max_rel: float = 0.0
+    max_rel_cell: str | None = None  # where max_rel is (None when every difference is 0)
+    # the largest difference as a share of what the tolerance allows at its cell (1 = at the limit);
+    # unlike max_rel it is not inflated by cancelled values near 0, which pass on the column's scale
+    tol_used: float = 0.0
+    tol_used_cell: str | None = None
     diverged_at: int | None = None
     lo_cells: int = 0
     lo_max_abs: float = 0.0
     lo_max_rel: float = 0.0
+    lo_max_rel_cell: str | None = None
     mismatches: list[Mismatch] = field(default_factory=list)
 
 
@@ -107,9 +113,12 @@ class Report:
                           "libreoffice_rtol": LO_RTOL, "libreoffice_atol_scale": LO_ATOL_SCALE},
             "sheets": [{
                 "sheet": s.sheet, "cells": s.cells, "error_cells_agreeing": s.agree_errors,
-                "max_abs_diff": s.max_abs, "max_rel_diff": s.max_rel, "diverged_at_step": s.diverged_at,
+                "max_abs_diff": s.max_abs, "max_rel_diff": s.max_rel, "max_rel_cell": s.max_rel_cell,
+                "tolerance_used": s.tol_used, "tolerance_used_cell": s.tol_used_cell,
+                "diverged_at_step": s.diverged_at,
                 "libreoffice_cells": s.lo_cells, "libreoffice_max_abs_diff": s.lo_max_abs,
-                "libreoffice_max_rel_diff": s.lo_max_rel, "mismatches": len(s.mismatches)}
+                "libreoffice_max_rel_diff": s.lo_max_rel, "libreoffice_max_rel_cell": s.lo_max_rel_cell,
+                "mismatches": len(s.mismatches)}
                 for s in self.sheets],
             "seconds": self.seconds,
         }
@@ -315,8 +324,14 @@ def _compare(rep: SheetReport, sheet, cells, get, get_formula, source, rtol, ato
         diff = abs(num - exp)
         rel = diff / max(abs(num), abs(exp)) if diff else 0.0
         max_abs = max(max_abs, diff)
-        max_rel = max(max_rel, rel)
-        if diff > rtol * max(abs(num), abs(exp)) + atol_scale * max(scale.get(col, 0.0), opscale):
+        if rel > max_rel:
+            max_rel = rel
+            rep.max_rel_cell = addr
+        allowed = rtol * max(abs(num), abs(exp)) + atol_scale * max(scale.get(col, 0.0), opscale)
+        if diff and (diff / allowed if allowed else math.inf) > rep.tol_used:
+            rep.tol_used = diff / allowed if allowed else math.inf
+            rep.tol_used_cell = addr
+        if diff > allowed:
             rep.mismatches.append(Mismatch(sheet, addr, formula, exp, num, step, source,
                                            f"differs by {diff:.3g} (relative {rel:.3g})"))
     return n, max_abs, max_rel, errors_agree, diverged
@@ -384,6 +399,7 @@ def verify_workbook(wb, libreoffice_values=None, path=""):
             rep.lo_cells, rep.lo_max_abs, rep.lo_max_rel, _, _ = _compare(
                 lo_rep, sheet, cells, lambda s, a, lo=lo: lo.get(a), None, "libreoffice", LO_RTOL,
                 LO_ATOL_SCALE, dv)
+            rep.lo_max_rel_cell = lo_rep.max_rel_cell
             rep.mismatches.extend(lo_rep.mismatches)
             sources.append(("libreoffice", lambda s, a, lo=lo: lo.get(a)))
         for addr, exp in texts.items():

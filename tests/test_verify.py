@@ -45,8 +45,15 @@ def test_default_workbook_agrees_cell_by_cell(default_book):
         # pinned: on every optimizer sheet the engine reproduces numpy to the last bit (the same
         # IEEE operations in the same order); any engine change that alters one rounding fails here
         assert s.max_abs == 0.0, (s.sheet, s.max_abs)
+        assert s.max_rel_cell is None and s.tol_used == 0.0  # no difference anywhere: no cell to point at
     j = rep.to_json()
     assert j["cells"] == sum(s.cells for s in rep.sheets) and j["mismatches"] == []
+    # where a sheet's largest difference is, so it can be looked at: a formula cell of that sheet
+    gm = next(s for s in j["sheets"] if s["sheet"] == "global_min")
+    assert gm["max_rel_diff"] > 0 and gm["max_rel_cell"] is not None
+    assert 0 < gm["tolerance_used"] < 1 and gm["tolerance_used_cell"] is not None
+    wb = Workbook.load(default_book)
+    assert wb.formula("global_min", gm["max_rel_cell"]).startswith("=")
 
 
 def test_engine_values_are_numpy_values(default_book):

@@ -66,7 +66,8 @@ def configs(draw, names=None):
 
 
 def check(config, via_file=None):
-    """Build, evaluate, compare.  Returns (cells compared, max relative difference); raises
+    """Build, evaluate, compare.  Returns (cells compared, max relative difference, largest share of
+    the tolerance used, the cell where that is); raises
     AssertionError on any disagreement.  Invalid combinations (InputError) return None."""
     name, hp, data, epochs, start = config
     opt = REGISTRY[name]
@@ -93,7 +94,9 @@ def check(config, via_file=None):
     bad = [m for r in reports for m in r.mismatches]
     assert not bad, f"{name} {hp} epochs={epochs} start={start} x={data.x.tolist()} y={data.y.tolist()}: " \
                     f"{len(bad)} mismatches, first {bad[0].text()}"
-    return sum(r.cells for r in reports), max(r.max_rel for r in reports)
+    worst = max(reports, key=lambda r: r.tol_used)
+    return (sum(r.cells for r in reports), max(r.max_rel for r in reports), worst.tol_used,
+            f"{worst.sheet}!{worst.tol_used_cell}")
 
 
 # ------------------------------------------------------------------------- formula fuzzing
@@ -149,7 +152,8 @@ def main(argv=None):
     import tempfile
 
     if args.examples:
-        stats = {"run": 0, "invalid": 0, "cells": 0, "max_rel": 0.0, "per_opt": {}}
+        stats = {"run": 0, "invalid": 0, "cells": 0, "max_rel": 0.0, "tol_used": 0.0, "per_opt": {},
+                 "worst": None}
         t0 = time.time()
         tmp = tempfile.mkdtemp()
 
@@ -166,6 +170,11 @@ def main(argv=None):
             stats["run"] += 1
             stats["cells"] += out[0]
             stats["max_rel"] = max(stats["max_rel"], out[1])
+            if out[2] > stats["tol_used"]:
+                name, hp, data, epochs, start = config
+                stats["tol_used"] = out[2]
+                stats["worst"] = (f"{out[3]} (epochs={epochs}, start={start}, {len(data)} samples, "
+                                  f"hyperparameters {hp})")
             stats["per_opt"][config[0]] = stats["per_opt"].get(config[0], 0) + 1
 
         run()
@@ -173,6 +182,8 @@ def main(argv=None):
               f"rejected), {stats['cells']:,} cells compared, max relative difference {stats['max_rel']:.3g}, "
               f"{time.time() - t0:.0f} s")
         print("per optimizer:", dict(sorted(stats["per_opt"].items())))
+        if stats["worst"]:
+            print(f"closest to the tolerance: {stats['tol_used']:.3g} of it, at {stats['worst']}")
     if args.formulas:
         counts = {"evaluated": 0, "rejected": 0}
         t0 = time.time()
