@@ -130,9 +130,10 @@ class Report:
         for s in self.sheets:
             status = "ok" if not s.mismatches else f"{len(s.mismatches)} MISMATCHES"
             extra = f"  diverged at step {s.diverged_at} ({s.agree_errors} error cells agree)" if s.diverged_at else ""
-            lo = (f"  | LibreOffice {s.lo_cells} cells, max rel {s.lo_max_rel:.2g}" if self.libreoffice else "")
+            lo = (f"  | LibreOffice {s.lo_cells} cells, max rel {s.lo_max_rel:.2g}{_at(s.lo_max_rel_cell)}"
+                  if self.libreoffice else "")
             lines.append(f"  {s.sheet:<{w}}  {s.cells:>7} cells  max abs {s.max_abs:.2g}  max rel {s.max_rel:.2g}"
-                         f"{lo}  {status}{extra}")
+                         f"{_at(s.max_rel_cell)}{lo}  {status}{extra}")
         total = sum(s.cells for s in self.sheets)
         mm = self.mismatches
         if mm:
@@ -142,6 +143,10 @@ class Report:
         else:
             lines.append(f"OK: {total} formula cells agree ({self.seconds:.2f} s)")
         return "\n".join(lines)
+
+
+def _at(cell):
+    return f" at {cell}" if cell else ""
 
 
 def _jsonable(v):
@@ -402,8 +407,9 @@ def verify_workbook(wb, libreoffice_values=None, path=""):
             rep.lo_max_rel_cell = lo_rep.max_rel_cell
             rep.mismatches.extend(lo_rep.mismatches)
             sources.append(("libreoffice", lambda s, a, lo=lo: lo.get(a)))
-        for addr, exp in texts.items():
+        for addr, exp in texts.items():  # text cells ("" helpers, "not reached"): compared by every source
             rep.cells += 1
+            rep.lo_cells += libreoffice_values is not None
             for source, get in sources:
                 act = get(sheet, addr)
                 if (act if act is not None else "") != exp:
