@@ -192,13 +192,13 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
     names = {}
     sh.put(1, 1, Cell(opt.title, "title"))
     sh.put(2, 1, Cell(opt.summary, "text"))
-    sh.put(3, 1, Cell("With these settings: " + opt.lesson, "note"))
+    sh.put(3, 1, Cell("With the default settings: " + opt.lesson, "note"))
     sh.put(HYPER_NAME_ROW, 1, Cell("hyperparameter", "label"))
     sh.put(HYPER_VALUE_ROW, 1, Cell("value (edit me)", "label"))
     for i, h in enumerate(opt.hypers):
         col = 2 + i
         sh.put(HYPER_NAME_ROW, col, Cell(h.name, "label", comment=f"{h.name}: {h.meaning}. Valid: {h.range_text}."))
-        sh.put(HYPER_VALUE_ROW, col, Cell(hp[h.name], "input", number_format="General",
+        sh.put(HYPER_VALUE_ROW, col, Cell(hp[h.name], "input", number_format=h.number_format,
                                           comment=f"{h.meaning}. Valid range {h.range_text}. "
                                                   f"Named cell {opt.defined_name(h.name)}: formulas use this name."))
         names[opt.defined_name(h.name)] = f"{opt.name}!${col_letter(col)}${HYPER_VALUE_ROW}"

@@ -73,7 +73,7 @@ def intro_sheet(opts: list[Optimizer], n: int, epochs: int) -> Sheet:
     names = {o.name for o in opts}
     lines = [
         (f"Each optimizer sheet fits a line y = a*x + b to the {n} points of the data sheet by gradient descent:", "text"),
-        (f"one sample per step, {epochs} passes (epochs) over the data.", "text"),
+        (f"one sample per step, {epochs} {'pass (epoch)' if epochs == 1 else 'passes (epochs)'} over the data.", "text"),
         ("Every number is a live formula: change an input (a yellow cell) and the whole workbook recalculates.",
          "text"),
         "",
@@ -366,6 +366,7 @@ def sparse_sheet() -> tuple[Sheet, dict[str, str]]:
              "(sum of g^2 - start sum) / steps with g≠0: the typical size of g^2 when it is not 0",
              "Adagrad's effective lr = lr / (sqrt(sum g^2) + eps) after the last step",
              "effective lr of this parameter / effective lr of a"]
+    sh.heights[SP_SUM_HEAD] = 31  # "Adagrad final" wraps to two lines
     for j, (h, note) in enumerate(zip(heads, notes)):
         sh.put(SP_SUM_HEAD, 1 + j, Cell(h, "header", comment=note))
     features = ("x, every sample", "z, rare", "1, every sample")

@@ -43,6 +43,9 @@ class Hyper:
     lo_open: bool = False
     hi_open: bool = True
     flag: bool = False  # a 0/1 switch (TRUE/FALSE are accepted too)
+    # how the sheet shows the value (the cell keeps it exactly): "General", or e.g. "0.0000" for
+    # weights with 15 digits that would crowd the header block
+    number_format: str = "General"
 
     @property
     def range_text(self) -> str:

@@ -94,7 +94,8 @@ def weight_hyper(name, meaning):
     # 15 significant digits, as trained but for the 16th and 17th: LibreOffice saves numbers with 15,
     # so a sheet it saved would otherwise hold weights other than those its cached values came from
     # (the LSTM's recurrence grows that 1e-16 to 3e-9 by step 260, and recalc --compare-cached flags it)
-    return Hyper(name, float(f"{WEIGHTS[name]:.15g}"), meaning, lo=-math.inf, lo_open=True)
+    return Hyper(name, float(f"{WEIGHTS[name]:.15g}"), meaning, lo=-math.inf, lo_open=True,
+                 number_format="0.0000")
 
 
 def _hypers():

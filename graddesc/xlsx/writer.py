@@ -46,7 +46,9 @@ STYLES = {
     "input": dict(font=Font(bold=True, color="9C5700"), fill=PatternFill("solid", fgColor="FFEB9C")),
     "start": dict(font=Font(italic=True), fill=PatternFill("solid", fgColor="E2EFDA")),
     "link": dict(font=Font(color="0563C1", underline="single")),
-    "result": dict(font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7")),
+    # right-aligned: a text result ("not reached") lines up with the numbers beside it
+    "result": dict(font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7"),
+                   alignment=Alignment(horizontal="right")),
 }
 
 
