@@ -187,10 +187,8 @@ def test_compare_adam_arrives_within_20_epochs():
 # ------------------------------------------------------------------------ engine and LibreOffice
 
 def _engine():
-    try:
-        from graddesc import engine
-    except ImportError:
-        pytest.skip("graddesc.engine is not there yet")
+    from graddesc import engine
+
     return engine
 
 
