@@ -67,7 +67,7 @@ def configs(draw, names=None):
 
 def check(config, via_file=None):
     """Build, evaluate, compare.  Returns (cells compared, max relative difference, largest share of
-    the tolerance used, the cell where that is); raises
+    the tolerance used, the cell where that is, where the max relative difference is); raises
     AssertionError on any disagreement.  Invalid combinations (InputError) return None."""
     name, hp, data, epochs, start = config
     opt = REGISTRY[name]
@@ -95,8 +95,13 @@ def check(config, via_file=None):
     assert not bad, f"{name} {hp} epochs={epochs} start={start} x={data.x.tolist()} y={data.y.tolist()}: " \
                     f"{len(bad)} mismatches, first {bad[0].text()}"
     worst = max(reports, key=lambda r: r.tol_used)
-    return (sum(r.cells for r in reports), max(r.max_rel for r in reports), worst.tol_used,
-            f"{worst.sheet}!{worst.tol_used_cell}")
+    rel = max(reports, key=lambda r: r.max_rel)
+    # where the raw relative difference is largest, and the sheet's value there: a value cancelled
+    # to ~0 can differ by 100% relative and still be within the tolerance on its column's scale
+    rel_at = (f"{rel.sheet}!{rel.max_rel_cell}, the sheet's value there "
+              f"{wb.value(rel.sheet, rel.max_rel_cell)!r}") if rel.max_rel_cell else None
+    return (sum(r.cells for r in reports), rel.max_rel, worst.tol_used,
+            f"{worst.sheet}!{worst.tol_used_cell}", rel_at)
 
 
 # ------------------------------------------------------------------------- formula fuzzing
@@ -153,7 +158,7 @@ def main(argv=None):
 
     if args.examples:
         stats = {"run": 0, "invalid": 0, "cells": 0, "max_rel": 0.0, "tol_used": 0.0, "per_opt": {},
-                 "worst": None}
+                 "worst": None, "max_rel_at": None}
         t0 = time.time()
         tmp = tempfile.mkdtemp()
 
@@ -169,7 +174,8 @@ def main(argv=None):
                 return
             stats["run"] += 1
             stats["cells"] += out[0]
-            stats["max_rel"] = max(stats["max_rel"], out[1])
+            if out[1] > stats["max_rel"]:
+                stats["max_rel"], stats["max_rel_at"] = out[1], out[4]
             if out[2] > stats["tol_used"]:
                 name, hp, data, epochs, start = config
                 stats["tol_used"] = out[2]
@@ -182,6 +188,8 @@ def main(argv=None):
               f"rejected), {stats['cells']:,} cells compared, max relative difference {stats['max_rel']:.3g}, "
               f"{time.time() - t0:.0f} s")
         print("per optimizer:", dict(sorted(stats["per_opt"].items())))
+        if stats["max_rel_at"]:
+            print(f"largest relative difference {stats['max_rel']:.3g} at {stats['max_rel_at']}")
         if stats["worst"]:
             print(f"closest to the tolerance: {stats['tol_used']:.3g} of it, at {stats['worst']}")
     if args.formulas:
