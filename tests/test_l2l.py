@@ -189,3 +189,17 @@ def test_train_to_file_and_shipped_comparison(tmp_path):
     assert l2l.same_as_shipped(l2l.load_json()["weights"])
     with pytest.raises(InputError, match="cannot write"):
         l2l.write_json(r, tmp_path / "missing-dir" / "w.json")
+
+
+def test_sheet_shows_weights_short_but_keeps_every_digit():
+    """The committed workbook's weight cells display 4 decimals (20 weights of 15 digits crowded
+    the header block) and hold the 15-digit defaults exactly; lr and pre_p stay General."""
+    from pathlib import Path
+
+    import openpyxl
+
+    ws = openpyxl.load_workbook(Path(__file__).resolve().parent.parent / "workbooks" / "graddesc.xlsx")["learned"]
+    header = {ws.cell(4, c).value: ws.cell(5, c) for c in range(2, 2 + len(LEARNED.hypers))}
+    for name in l2l.WEIGHT_NAMES:
+        assert header[name].value == LEARNED.hyper(name).default and header[name].number_format == "0.0000"
+    assert header["lr"].number_format == header["pre_p"].number_format == "General"
