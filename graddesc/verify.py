@@ -333,9 +333,10 @@ def _compare(rep: SheetReport, sheet, cells, get, get_formula, source, rtol, ato
             max_rel = rel
             rep.max_rel_cell = addr
         allowed = rtol * max(abs(num), abs(exp)) + atol_scale * max(scale.get(col, 0.0), opscale)
-        if diff and (diff / allowed if allowed else math.inf) > rep.tol_used:
-            rep.tol_used = diff / allowed if allowed else math.inf
-            rep.tol_used_cell = addr
+        if diff:
+            used = diff / allowed if allowed else math.inf
+            if used > rep.tol_used:
+                rep.tol_used, rep.tol_used_cell = used, addr
         if diff > allowed:
             rep.mismatches.append(Mismatch(sheet, addr, formula, exp, num, step, source,
                                            f"differs by {diff:.3g} (relative {rel:.3g})"))

@@ -15,6 +15,7 @@ import argparse
 import math
 import sys
 import time
+from typing import NamedTuple
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -65,10 +66,17 @@ def configs(draw, names=None):
     return name, hp, Data(np.array(xs), np.array(ys)), epochs, start
 
 
+class Outcome(NamedTuple):
+    cells: int  # cells compared
+    max_rel: float  # largest raw relative difference
+    max_rel_at: str | None  # where it is, and the sheet's value there
+    tol_used: float  # largest share of the tolerance used
+    tol_used_at: str  # where that is
+
+
 def check(config, via_file=None):
-    """Build, evaluate, compare.  Returns (cells compared, max relative difference, largest share of
-    the tolerance used, the cell where that is, where the max relative difference is); raises
-    AssertionError on any disagreement.  Invalid combinations (InputError) return None."""
+    """Build, evaluate, compare.  Returns an Outcome; raises AssertionError on any disagreement.
+    Invalid combinations (InputError) return None."""
     name, hp, data, epochs, start = config
     opt = REGISTRY[name]
     try:
@@ -100,8 +108,8 @@ def check(config, via_file=None):
     # to ~0 can differ by 100% relative and still be within the tolerance on its column's scale
     rel_at = (f"{rel.sheet}!{rel.max_rel_cell}, the sheet's value there "
               f"{wb.value(rel.sheet, rel.max_rel_cell)!r}") if rel.max_rel_cell else None
-    return (sum(r.cells for r in reports), rel.max_rel, worst.tol_used,
-            f"{worst.sheet}!{worst.tol_used_cell}", rel_at)
+    return Outcome(sum(r.cells for r in reports), rel.max_rel, rel_at, worst.tol_used,
+                   f"{worst.sheet}!{worst.tol_used_cell}")
 
 
 # ------------------------------------------------------------------------- formula fuzzing
@@ -173,13 +181,13 @@ def main(argv=None):
                 stats["invalid"] += 1
                 return
             stats["run"] += 1
-            stats["cells"] += out[0]
-            if out[1] > stats["max_rel"]:
-                stats["max_rel"], stats["max_rel_at"] = out[1], out[4]
-            if out[2] > stats["tol_used"]:
+            stats["cells"] += out.cells
+            if out.max_rel > stats["max_rel"]:
+                stats["max_rel"], stats["max_rel_at"] = out.max_rel, out.max_rel_at
+            if out.tol_used > stats["tol_used"]:
                 name, hp, data, epochs, start = config
-                stats["tol_used"] = out[2]
-                stats["worst"] = (f"{out[3]} (epochs={epochs}, start={start}, {len(data)} samples, "
+                stats["tol_used"] = out.tol_used
+                stats["worst"] = (f"{out.tol_used_at} (epochs={epochs}, start={start}, {len(data)} samples, "
                                   f"hyperparameters {hp})")
             stats["per_opt"][config[0]] = stats["per_opt"].get(config[0], 0) + 1
 
