@@ -1,0 +1,9 @@
+"""Dates and times (Excel serial numbers, 1900 and 1904 systems): DATE, YEARFRAC, ..."""
+
+from __future__ import annotations
+
+from graddesc.engine.functions.base import (  # noqa: F401
+    Area, CTX, FUNCTIONS, _num1, _numbers, _one, finite, fn, number_text, to_bool, to_number,
+    to_text,
+)
+from graddesc.engine.values import DIV0, NA, NUM, REF, VALUE, ExcelError, XLError  # noqa: F401
