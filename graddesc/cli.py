@@ -115,7 +115,7 @@ def cmd_build(args) -> int:
 def cmd_verify(args) -> int:
     from graddesc import verify
 
-    report = verify.verify_file(args.path, libreoffice=args.libreoffice)
+    report = verify.verify_file(args.path, libreoffice=args.libreoffice, gnumeric=args.gnumeric)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:
@@ -198,6 +198,8 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("path", nargs="?", default=DEFAULT_WORKBOOK, help=f"workbook (default {DEFAULT_WORKBOOK})")
     s.add_argument("--json", action="store_true", help="print a machine-readable report")
     s.add_argument("--libreoffice", action="store_true", help="also have LibreOffice recalculate and compare")
+    s.add_argument("--gnumeric", action="store_true",
+                   help="also have Gnumeric recalculate (cached values removed) and compare every formula cell")
     s.set_defaults(func=cmd_verify)
 
     s = sub.add_parser("recalc", help="recompute any .xlsx/.xlsm and compare with its cached values",

@@ -39,6 +39,67 @@ ATOL_SCALE = 1e-13
 LO_RTOL = 1e-9
 LO_ATOL_SCALE = 1e-9
 
+# Gnumeric vs the engine, on every formula cell.  Gnumeric computes in 80-bit long double, so each
+# operation differs from float64's by up to half an ulp of a double (1.1e-16 relative), and a
+# 600-step recurrence carries those differences forward: on the default sheets (defaults chosen so
+# that no sheet amplifies rounding, see optimizers/fastai.py and learned.py) the largest is about
+# 1e-9 relative, in values that cancel to near 0 (a converged run's loss, its de/db).  1e-6 relative
+# is a thousand times above that and far below anything a reader sees on a sheet; 1e-12 absolute
+# covers values that cancel to ~0 (a difference of 1e-13 in a de/db of 1e-12).
+GN_RTOL = 1e-6
+GN_ATOL = 1e-12
+
+
+@dataclass
+class WitnessCheck:
+    """An independent application's values against the engine's, on every formula cell."""
+
+    name: str
+    cells: int = 0
+    max_rel: float = 0.0
+    max_rel_cell: str | None = None
+    mismatches: list = field(default_factory=list)
+
+    def to_json(self):
+        return {"cells": self.cells, "max_rel_diff": self.max_rel, "max_rel_cell": self.max_rel_cell,
+                "rtol": GN_RTOL, "atol": GN_ATOL, "mismatches": [m.to_json() for m in self.mismatches[:1000]],
+                "mismatch_count": len(self.mismatches)}
+
+
+def gnumeric_check(wb, values) -> WitnessCheck:
+    """Compare Gnumeric's recalculation ({sheet: {(row, col): value}}) with the evaluated engine
+    workbook on every formula cell: numbers within GN_RTOL relative or GN_ATOL absolute, text and
+    booleans equal (Gnumeric writes an empty text result as an empty cell)."""
+    check = WitnessCheck("gnumeric")
+    for sheet in wb.sheet_names:
+        got = values.get(sheet, {})
+        for addr, formula, mine in wb.formula_cells(sheet):
+            theirs = got.get(_rowcol(addr))
+            check.cells += 1
+            if isinstance(mine, float) and isinstance(theirs, float) and not isinstance(theirs, bool):
+                d = abs(mine - theirs)
+                scale = max(abs(mine), abs(theirs))
+                rel = d / scale if scale else 0.0
+                if rel > check.max_rel and d > GN_ATOL:
+                    check.max_rel, check.max_rel_cell = rel, f"{sheet}!{addr}"
+                if d <= GN_RTOL * scale or d <= GN_ATOL:
+                    continue
+            elif (mine if mine is not None else "") == (theirs if theirs is not None else "") or \
+                    (isinstance(mine, bool) and isinstance(theirs, bool) and mine == theirs):
+                continue
+            elif str(mine) == str(theirs):  # an error value: the same code
+                continue
+            check.mismatches.append(Mismatch(sheet, addr, formula, mine, theirs, None, "gnumeric"))
+    return check
+
+
+def _rowcol(addr: str) -> tuple[int, int]:
+    i = len(addr.rstrip("0123456789"))
+    col = 0
+    for ch in addr[:i]:
+        col = col * 26 + ord(ch) - 64
+    return int(addr[i:]), col
+
 
 @dataclass
 class Mismatch:
@@ -89,10 +150,11 @@ class Report:
     sheets: list[SheetReport]
     seconds: float
     libreoffice: bool
+    gnumeric: WitnessCheck | None = None
 
     @property
     def mismatches(self):
-        return [m for s in self.sheets for m in s.mismatches]
+        return [m for s in self.sheets for m in s.mismatches] + (self.gnumeric.mismatches if self.gnumeric else [])
 
     @property
     def ok(self):
@@ -120,6 +182,7 @@ class Report:
                 "libreoffice_max_rel_diff": s.lo_max_rel, "libreoffice_max_rel_cell": s.lo_max_rel_cell,
                 "mismatches": len(s.mismatches)}
                 for s in self.sheets],
+            "gnumeric": self.gnumeric.to_json() if self.gnumeric else None,
             "seconds": self.seconds,
         }
 
@@ -134,6 +197,11 @@ class Report:
                   if self.libreoffice else "")
             lines.append(f"  {s.sheet:<{w}}  {s.cells:>7} cells  max abs {s.max_abs:.2g}  max rel {s.max_rel:.2g}"
                          f"{_at(s.max_rel_cell)}{lo}  {status}{extra}")
+        if self.gnumeric:
+            g = self.gnumeric
+            lines.append(f"  Gnumeric vs engine: {g.cells} formula cells, max rel {g.max_rel:.2g}{_at(g.max_rel_cell)}"
+                         f" (tolerance {GN_RTOL:g} relative or {GN_ATOL:g} absolute)  "
+                         + ("ok" if not g.mismatches else f"{len(g.mismatches)} MISMATCHES"))
         total = sum(s.cells for s in self.sheets)
         mm = self.mismatches
         if mm:
@@ -434,12 +502,12 @@ def _bulk_work():
             gc.enable()
 
 
-def verify_file(path, libreoffice: bool = False) -> Report:
+def verify_file(path, libreoffice: bool = False, gnumeric: bool = False) -> Report:
     with _bulk_work():
-        return _verify_file(path, libreoffice)
+        return _verify_file(path, libreoffice, gnumeric)
 
 
-def _verify_file(path, libreoffice: bool) -> Report:
+def _verify_file(path, libreoffice: bool, gnumeric: bool = False) -> Report:
     from graddesc import engine
 
     t0 = time.perf_counter()
@@ -453,8 +521,15 @@ def _verify_file(path, libreoffice: bool) -> Report:
         if not lo.available():
             raise WorkbookError(f"--libreoffice: LibreOffice is not available ({lo.why_unavailable()})")
         lo_values = lo.recalculate(path).values
+    gn = None
+    if gnumeric:
+        from graddesc.witnesses import gnumeric as gnm
+
+        if not gnm.available():
+            raise WorkbookError(f"--gnumeric: Gnumeric is not available ({gnm.why_unavailable()})")
+        gn = gnumeric_check(wb, gnm.recalculate(path))
     sheets = verify_workbook(wb, lo_values, path)
-    return Report(path, sheets, time.perf_counter() - t0, libreoffice)
+    return Report(path, sheets, time.perf_counter() - t0, libreoffice, gn)
 
 
 def cell_address(col: int, row: int) -> str:

@@ -12,6 +12,7 @@ import pytest
 from graddesc import builder, l2l, verify
 from graddesc.errors import InputError
 from graddesc.optimizers import REGISTRY
+from graddesc.optimizers import learned
 from graddesc.optimizers.learned import LEARNED, forward
 from graddesc.problem import Data, make_data
 from graddesc.trajectory import run
@@ -43,7 +44,8 @@ def test_shipped_json_is_complete_and_round_trips():
         # the sheet's defaults are the shipped weights to 15 significant digits (what LibreOffice saves)
         d = LEARNED.hyper(name).default
         assert d == float(f"{v:.15g}") and abs(d - v) <= 5e-15 * abs(v) and len(repr(d).lstrip("-0.")) <= 16
-    assert LEARNED.hyper("pre_p").default == 10.0 and LEARNED.hyper("lr").default == shipped["lr"]
+    assert LEARNED.hyper("pre_p").default == 10.0 and shipped["lr"] == 1.0
+    assert LEARNED.hyper("lr").default == learned.SHEET_LR == 0.9  # see SHEET_LR: rounding not amplified
 
 
 def test_first_iterations_reproduce_pinned_digest():
@@ -116,7 +118,8 @@ def test_forward_pass_against_a_hand_written_loop():
     # the training's vectorized forward (numpy's exp/tanh) is the same network to rounding
     x = np.array([[9.0] * l2l.SAMPLES]); true_a, true_b = np.array([2.0]), np.array([48.0 - 18.0])
     _, p1 = l2l.meta_loss(l2l.theta_of(l2l.load_json()["weights"]), x, true_a, true_b, 1)
-    first, _ = LEARNED.step(hp, LEARNED.init(hp, np.ones(2)), np.ones(2), np.array([-684.0, -76.0]), 1, 0.0)
+    trained = {**hp, "lr": l2l.load_json()["lr"]}  # training runs at the shipped lr (1), the sheet at 0.9
+    first, _ = LEARNED.step(trained, LEARNED.init(trained, np.ones(2)), np.ones(2), np.array([-684.0, -76.0]), 1, 0.0)
     assert np.allclose(p1[0, 0], first, rtol=1e-14, atol=0)
 
 

@@ -165,9 +165,9 @@ def test_numpy_matches_torch(name, overrides):
 
 
 # Sheets whose defaults fail on purpose: failing is their lesson, and the lesson says so.
-#   eve_fastai: at the fast.ai workbook's lr 1 its d (unclipped, from the epoch loss) falls as the loss
-#   settles, the steps grow and the loss climbs back (914 -> 354 -> 828 over 20 epochs), which is what
-#   the real Eve's clipping and smoothed fhat prevent.
+#   eve_fastai: its d (unclipped, from the epoch loss) falls as the loss settles, the steps grow and
+#   the loss climbs back (mean 44 in epoch 12, 110 in epoch 19), which is what the real Eve's clipping
+#   and smoothed fhat prevent.
 FAILS_ON_PURPOSE = {"eve_fastai"}
 
 
@@ -182,7 +182,9 @@ def test_defaults_converge_or_say_why(name):
     assert np.all(np.isfinite(tr.new_p))
     if name in FAILS_ON_PURPOSE:
         assert "FAILS" in opt.lesson
-        assert last > first / 2, f"{name}: now converges ({first:.3g} -> {last:.3g}): update its lesson"
+        epochs = tr.loss.reshape(20, n).mean(axis=1)
+        best = epochs[:15].min()
+        assert epochs[15:].max() > 2 * best, f"{name}: the loss no longer climbs back: update its lesson"
         return
     assert last < first / 2, f"{name}: epoch loss {first:.3g} -> {last:.3g}"
 

@@ -42,3 +42,11 @@ def require_shared(sub: str) -> str:
     if not os.path.exists(path):
         _missing(f"{path} is absent (the shared material lies beside the project root, not in a clone)")
     return path
+
+
+def require_gnumeric():
+    from graddesc.witnesses import gnumeric
+
+    if not gnumeric.available():
+        _missing("Gnumeric is not available: " + gnumeric.why_unavailable())
+    return gnumeric

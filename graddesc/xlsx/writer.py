@@ -424,6 +424,24 @@ def write_cached_copy(src, dst, values: dict) -> None:
     write_atomic(dst, out.getvalue())
 
 
+class _NoValues(dict):
+    """Every formula cell's new cached value: none."""
+
+    def __contains__(self, key):
+        return True
+
+    def __getitem__(self, key):
+        return None
+
+
+def write_uncached_copy(src, dst) -> None:
+    """Copy a workbook with the cached value of every formula cell removed, so that an application
+    opening it must compute every formula itself.  Written atomically."""
+    from graddesc.xlsx import reader
+
+    write_cached_copy(src, dst, {name: _NoValues() for name in reader.sheet_parts(src).values()})
+
+
 def _replace_cached(xml: bytes, values: dict) -> bytes:
     def sub(m):
         body = m.group("body")

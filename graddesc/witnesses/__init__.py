@@ -1,0 +1,1 @@
+"""Independent applications that recalculate a workbook: LibreOffice and Gnumeric."""
