@@ -172,6 +172,10 @@ TABLE = [
     ("=FISHER(0)", 0.0), ("=GAMMA(0)", "#NUM!"), ("=GAMMA(-1)", "#NUM!"), ("=GAMMA(5)", 24.0), ("=GAMMA(172)", "#NUM!"),
     ("=GAMMALN(0)", "#NUM!"), ("=GAMMALN(-1)", "#NUM!"), ('=GAMMALN("x")', "#VALUE!"), ("=PHI(0)", 1 / math.sqrt(2 * math.pi)),
     ("=GAUSS(0)", 0.0),
+    # every argument is converted before the domain checks: a #VALUE! or an error value later in
+    # the list wins over a #NUM! from an earlier argument's range
+    ('=BINOM.DIST(1,10,1.5,"x")', "#VALUE!"), ('=NORM.DIST(1,0,-1,"x")', "#VALUE!"), ("=CHISQ.DIST(-1,0.5,X6)", "#N/A"),
+    ('=T.INV(2,"x")', "#VALUE!"), ("=BINOM.DIST(X6,10,1.5,TRUE)", "#N/A"),
     # normal family
     ("=NORM.DIST(1,0,0,TRUE)", "#NUM!"), ("=NORM.DIST(1,0,-1,TRUE)", "#NUM!"), ('=NORM.DIST(1,0,1,"x")', "#VALUE!"),
     ("=NORM.S.DIST(0,TRUE)", 0.5), ("=NORM.INV(0,0,1)", "#NUM!"), ("=NORM.INV(1,0,1)", "#NUM!"), ("=NORM.INV(0.5,3,0)", "#NUM!"),

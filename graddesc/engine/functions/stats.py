@@ -113,6 +113,21 @@ def _bool(x) -> bool:
     return to_bool(_one(x))
 
 
+def _typed(kinds):
+    """Convert every argument first (kinds: "n" number, "b" logical), so that a #VALUE! or an
+    error value in any argument wins over a #NUM! domain check on an earlier one, as in Excel."""
+    def deco(impl):
+        def wrapper(*args):
+            for k, a in zip(kinds, args):
+                if a is not None:
+                    _bool(a) if k == "b" else _num1(a)
+            return impl(*args)
+        wrapper.__name__ = impl.__name__
+        wrapper.__doc__ = impl.__doc__
+        return wrapper
+    return deco
+
+
 def _mean(xs):
     return math.fsum(xs) / len(xs)
 
@@ -443,6 +458,7 @@ def SKEW_P(*args):
 
 
 @fn("STANDARDIZE", 3, 3)
+@_typed("nnn")
 def STANDARDIZE(x, mean, sd):
     v, m, s = _num1(x), _num1(mean), _num1(sd)
     if s <= 0:
@@ -883,6 +899,7 @@ def _norm_args(mean, sd):
 
 
 @fn("NORM.DIST", 4, 4)
+@_typed("nnnb")
 def NORM_DIST(x, mean, sd, cumulative):
     v = _num1(x)
     m, s = _norm_args(mean, sd)
@@ -893,11 +910,13 @@ def NORM_DIST(x, mean, sd, cumulative):
 
 
 @fn("NORMDIST", 4, 4)
+@_typed("nnnb")
 def NORMDIST(x, mean, sd, cumulative):
     return NORM_DIST(x, mean, sd, cumulative)
 
 
 @fn("NORM.S.DIST", 2, 2)
+@_typed("nb")
 def NORM_S_DIST(z, cumulative):
     v = _num1(z)
     return _norm_pq(v)[0] if _bool(cumulative) else _phi(v)
@@ -924,6 +943,7 @@ _alias("NORMSINV", "NORM.S.INV")
 
 
 @fn("NORM.INV", 3, 3)
+@_typed("nnn")
 def NORM_INV(p, mean, sd):
     v = _prob_open(p)
     m, s = _norm_args(mean, sd)
@@ -934,6 +954,7 @@ _alias("NORMINV", "NORM.INV")
 
 
 @fn("LOGNORM.DIST", 4, 4)
+@_typed("nnnb")
 def LOGNORM_DIST(x, mean, sd, cumulative):
     v = _num1(x)
     m, s = _norm_args(mean, sd)
@@ -951,6 +972,7 @@ def LOGNORMDIST(x, mean, sd):
 
 
 @fn("LOGNORM.INV", 3, 3)
+@_typed("nnn")
 def LOGNORM_INV(p, mean, sd):
     v = _prob_open(p)
     m, s = _norm_args(mean, sd)
@@ -961,6 +983,7 @@ _alias("LOGINV", "LOGNORM.INV")
 
 
 @fn("CONFIDENCE.NORM", 3, 3)
+@_typed("nnn")
 def CONFIDENCE_NORM(alpha, sd, size):
     a, s, n = _num1(alpha), _num1(sd), _num1(size)
     if a <= 0 or a >= 1 or s <= 0 or n < 1:
@@ -1031,6 +1054,7 @@ def _prob01(p):
 
 
 @fn("BINOM.DIST", 4, 4)
+@_typed("nnnb")
 def BINOM_DIST(number_s, trials, probability_s, cumulative):
     k, n, p = _int(number_s), _int(trials), _prob01(probability_s)
     c = _bool(cumulative)
@@ -1045,6 +1069,7 @@ _alias("BINOMDIST", "BINOM.DIST")
 
 
 @fn("BINOM.DIST.RANGE", 3, 4)
+@_typed("nnnn")
 def BINOM_DIST_RANGE(trials, probability_s, number_s, number_s2=None):
     n, p, s = _int(trials), _prob01(probability_s), _int(number_s)
     s2 = s if number_s2 is None else _int(number_s2)
@@ -1057,11 +1082,21 @@ def BINOM_DIST_RANGE(trials, probability_s, number_s, number_s2=None):
 
 
 @fn("BINOM.INV", 3, 3)
+@_typed("nnn")
 def BINOM_INV(trials, probability_s, alpha):
     n, p, a = _int(trials), _prob01(probability_s), _prob01(alpha)
     if n < 0:
         raise XLError(NUM)
     q = 1.0 - p
+    if n > 5000:  # bisection on the distribution function (incomplete beta) instead of a long sum
+        lo, hi = -1, n  # cdf(lo) < a <= cdf(hi)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if _binom_cdf(mid, n, p)[0] >= a:
+                hi = mid
+            else:
+                lo = mid
+        return float(hi)
     total = comp = 0.0  # Neumaier-compensated running sum of the masses
     for k in range(n + 1):
         t = _binom_pmf(k, n, p, q)
@@ -1084,6 +1119,7 @@ def _negbinom_pmf(f: int, s: int, p: float) -> float:
 
 
 @fn("NEGBINOM.DIST", 4, 4)
+@_typed("nnnb")
 def NEGBINOM_DIST(number_f, number_s, probability_s, cumulative):
     f, s, p = _int(number_f), _int(number_s), _prob01(probability_s)
     c = _bool(cumulative)
@@ -1104,6 +1140,7 @@ def NEGBINOMDIST(number_f, number_s, probability_s):
 
 
 @fn("POISSON.DIST", 3, 3)
+@_typed("nnb")
 def POISSON_DIST(x, mean, cumulative):
     k, lam = _int(x), _num1(mean)
     c = _bool(cumulative)
@@ -1136,6 +1173,7 @@ def _hypgeom_pmf(x, n, M, N):
 
 
 @fn("HYPGEOM.DIST", 5, 5)
+@_typed("nnnnb")
 def HYPGEOM_DIST(sample_s, number_sample, population_s, number_pop, cumulative):
     x, n, M, N = _int(sample_s), _int(number_sample), _int(population_s), _int(number_pop)
     c = _bool(cumulative)
@@ -1158,6 +1196,7 @@ def HYPGEOMDIST(sample_s, number_sample, population_s, number_pop):
 # ------------------------------------------------------------------------------ continuous distributions
 
 @fn("EXPON.DIST", 3, 3)
+@_typed("nnb")
 def EXPON_DIST(x, lam, cumulative):
     v, l_ = _num1(x), _num1(lam)
     c = _bool(cumulative)
@@ -1170,6 +1209,7 @@ _alias("EXPONDIST", "EXPON.DIST")
 
 
 @fn("WEIBULL.DIST", 4, 4)
+@_typed("nnnb")
 def WEIBULL_DIST(x, alpha, beta, cumulative):
     v, a, b = _num1(x), _num1(alpha), _num1(beta)
     c = _bool(cumulative)
@@ -1207,6 +1247,7 @@ def _gamma_args(alpha, beta):
 
 
 @fn("GAMMA.DIST", 4, 4)
+@_typed("nnnb")
 def GAMMA_DIST(x, alpha, beta, cumulative):
     v = _num1(x)
     a, b = _gamma_args(alpha, beta)
@@ -1233,6 +1274,7 @@ def _gamma_inv(p: float, q: float, a: float) -> float:
 
 
 @fn("GAMMA.INV", 3, 3)
+@_typed("nnn")
 def GAMMA_INV(probability, alpha, beta):
     p = _prob01(probability)
     a, b = _gamma_args(alpha, beta)
@@ -1256,6 +1298,7 @@ def _beta_args(alpha, beta, A, B):
 
 
 @fn("BETA.DIST", 4, 6)
+@_typed("nnnbnn")
 def BETA_DIST(x, alpha, beta, cumulative, A=None, B=None):
     v = _num1(x)
     a, b, lo, hi = _beta_args(alpha, beta, A, B)
@@ -1269,6 +1312,7 @@ def BETA_DIST(x, alpha, beta, cumulative, A=None, B=None):
 
 
 @fn("BETADIST", 3, 5)
+@_typed("nnnnn")
 def BETADIST(x, alpha, beta, A=None, B=None):
     v = _num1(x)
     a, b, lo, hi = _beta_args(alpha, beta, A, B)
@@ -1287,6 +1331,7 @@ def _beta_inv(p: float, a: float, b: float) -> float:
 
 
 @fn("BETA.INV", 3, 5)
+@_typed("nnnnn")
 def BETA_INV(probability, alpha, beta, A=None, B=None):
     p = _num1(probability)
     a, b, lo, hi = _beta_args(alpha, beta, A, B)
@@ -1308,6 +1353,7 @@ def _df(x, limit=1e10):
 
 
 @fn("CHISQ.DIST", 3, 3)
+@_typed("nnb")
 def CHISQ_DIST(x, deg_freedom, cumulative):
     v, k = _num1(x), _df(deg_freedom)
     c = _bool(cumulative)
@@ -1319,6 +1365,7 @@ def CHISQ_DIST(x, deg_freedom, cumulative):
 
 
 @fn("CHISQ.DIST.RT", 2, 2)
+@_typed("nn")
 def CHISQ_DIST_RT(x, deg_freedom):
     v, k = _num1(x), _df(deg_freedom)
     if v < 0:
@@ -1330,6 +1377,7 @@ _alias("CHIDIST", "CHISQ.DIST.RT")
 
 
 @fn("CHISQ.INV", 2, 2)
+@_typed("nn")
 def CHISQ_INV(probability, deg_freedom):
     p, k = _prob01(probability), _df(deg_freedom)
     if p == 0.0:
@@ -1340,6 +1388,7 @@ def CHISQ_INV(probability, deg_freedom):
 
 
 @fn("CHISQ.INV.RT", 2, 2)
+@_typed("nn")
 def CHISQ_INV_RT(probability, deg_freedom):
     p, k = _prob01(probability), _df(deg_freedom)
     if p == 1.0:
@@ -1389,6 +1438,7 @@ def _f_args(x, d1, d2):
 
 
 @fn("F.DIST", 4, 4)
+@_typed("nnnb")
 def F_DIST(x, deg_freedom1, deg_freedom2, cumulative):
     v, a, b = _f_args(x, deg_freedom1, deg_freedom2)
     c = _bool(cumulative)
@@ -1398,6 +1448,7 @@ def F_DIST(x, deg_freedom1, deg_freedom2, cumulative):
 
 
 @fn("F.DIST.RT", 3, 3)
+@_typed("nnn")
 def F_DIST_RT(x, deg_freedom1, deg_freedom2):
     v, a, b = _f_args(x, deg_freedom1, deg_freedom2)
     if v < 0:
@@ -1418,6 +1469,7 @@ def _f_inv(p: float, q: float, a: float, b: float) -> float:
 
 
 @fn("F.INV", 3, 3)
+@_typed("nnn")
 def F_INV(probability, deg_freedom1, deg_freedom2):
     p = _prob01(probability)
     a, b = _df(deg_freedom1), _df(deg_freedom2)
@@ -1429,6 +1481,7 @@ def F_INV(probability, deg_freedom1, deg_freedom2):
 
 
 @fn("F.INV.RT", 3, 3)
+@_typed("nnn")
 def F_INV_RT(probability, deg_freedom1, deg_freedom2):
     p = _prob01(probability)
     a, b = _df(deg_freedom1), _df(deg_freedom2)
@@ -1488,6 +1541,7 @@ def _t_inv_upper(q: float, n: float) -> float:
 
 
 @fn("T.DIST", 3, 3)
+@_typed("nnb")
 def T_DIST(x, deg_freedom, cumulative):
     v, n = _num1(x), _df(deg_freedom)
     c = _bool(cumulative)
@@ -1495,12 +1549,14 @@ def T_DIST(x, deg_freedom, cumulative):
 
 
 @fn("T.DIST.RT", 2, 2)
+@_typed("nn")
 def T_DIST_RT(x, deg_freedom):
     v, n = _num1(x), _df(deg_freedom)
     return _t_pq(v, n)[1]
 
 
 @fn("T.DIST.2T", 2, 2)
+@_typed("nn")
 def T_DIST_2T(x, deg_freedom):
     v, n = _num1(x), _df(deg_freedom)
     if v < 0:
@@ -1509,6 +1565,7 @@ def T_DIST_2T(x, deg_freedom):
 
 
 @fn("TDIST", 3, 3)
+@_typed("nnn")
 def TDIST(x, deg_freedom, tails):
     v, n, t = _num1(x), _df(deg_freedom), _num1(tails)
     t = int(t)
@@ -1518,6 +1575,7 @@ def TDIST(x, deg_freedom, tails):
 
 
 @fn("T.INV", 2, 2)
+@_typed("nn")
 def T_INV(probability, deg_freedom):
     p, n = _num1(probability), _df(deg_freedom)
     if p <= 0 or p >= 1:
@@ -1528,6 +1586,7 @@ def T_INV(probability, deg_freedom):
 
 
 @fn("T.INV.2T", 2, 2)
+@_typed("nn")
 def T_INV_2T(probability, deg_freedom):
     p, n = _num1(probability), _df(deg_freedom)
     if p <= 0 or p > 1:
@@ -1539,6 +1598,7 @@ _alias("TINV", "T.INV.2T")
 
 
 @fn("CONFIDENCE.T", 3, 3)
+@_typed("nnn")
 def CONFIDENCE_T(alpha, sd, size):
     a, s, n = _num1(alpha), _num1(sd), _num1(size)
     if a <= 0 or a >= 1 or s <= 0 or n < 1:
