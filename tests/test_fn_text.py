@@ -111,8 +111,8 @@ def test_text_function(formula, expected):
 
 
 def test_regexextract_arrays():
-    from graddesc.engine.functions.text import REGEXEXTRACT
     from graddesc.engine.functions.base import Area
+    from graddesc.engine.functions.text import REGEXEXTRACT
 
     got = REGEXEXTRACT("10 apples, 12 oranges", "[0-9]+", 1.0)
     assert isinstance(got, Area) and got.rows == [["10"], ["12"]]  # all matches: a column

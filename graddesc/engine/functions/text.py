@@ -13,16 +13,24 @@ Helpers other modules may use:
 
 from __future__ import annotations
 
-import calendar
-import datetime as _dt
-import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 
 from graddesc.engine.functions.base import (  # noqa: F401
-    CTX, FUNCTIONS, Area, Function, _num1, _numbers, _one, date_to_serial, finite, fn, number_text,
-    serial_ymd, to_bool, to_number, to_text,
+    CTX,
+    FUNCTIONS,
+    Area,
+    Function,
+    _num1,
+    _numbers,
+    _one,
+    date_to_serial,
+    finite,
+    fn,
+    number_text,
+    serial_ymd,
+    to_bool,
+    to_number,
+    to_text,
 )
 from graddesc.engine.values import DIV0, NA, NUM, REF, VALUE, ExcelError, XLError  # noqa: F401
 
@@ -427,7 +435,7 @@ def _regex(pattern, case_sensitivity):
     if rx is None:
         try:
             rx = _re_engine.compile(_pcre_to_python(p), _re_engine.IGNORECASE if ci else 0)
-        except Exception:  # an invalid pattern (re.error / regex.error)
+        except (_re_engine.error, ValueError, TypeError):  # an invalid pattern
             raise XLError(VALUE) from None
         if len(_RX_CACHE) > 512:
             _RX_CACHE.clear()
@@ -478,7 +486,7 @@ def _expand(template: str, m) -> str:
         key = int(ref) if ref.isdigit() else ref
         try:
             g = m.group(key)
-        except (IndexError, Exception):
+        except (IndexError, KeyError):
             raise XLError(VALUE) from None
         return g or ""
     return _SUBST.sub(one, template)
