@@ -117,3 +117,101 @@ def test_database_criteria_begin_with():
     exact = criterion("=Dav", database=True)
     assert exact("dav") and not exact("Davolio")
     assert criterion(ERRORS["#N/A"])(ERRORS["#N/A"]) and not criterion(ERRORS["#N/A"])(1.0)
+
+
+# Microsoft's database-function example (DAVERAGE, DCOUNT, DGET, ... pages): criteria in A1:F3,
+# the list of trees in A5:E11.
+TREES = {
+    "A1": "Tree", "B1": "Height", "C1": "Age", "D1": "Yield", "E1": "Profit", "F1": "Height",
+    "A2": '="=Apple"', "B2": ">10", "F2": "<16", "A3": '="=Pear"',  # text cells "=Apple", "=Pear"
+    "A5": "Tree", "B5": "Height", "C5": "Age", "D5": "Yield", "E5": "Profit",
+    "A6": "Apple", "B6": 18.0, "C6": 20.0, "D6": 14.0, "E6": 105.0,
+    "A7": "Pear", "B7": 12.0, "C7": 12.0, "D7": 10.0, "E7": 96.0,
+    "A8": "Cherry", "B8": 13.0, "C8": 14.0, "D8": 9.0, "E8": 105.0,
+    "A9": "Apple", "B9": 14.0, "C9": 15.0, "D9": 10.0, "E9": 75.0,
+    "A10": "Pear", "B10": 9.0, "C10": 8.0, "D10": 8.0, "E10": 76.8,
+    "A11": "Apple", "B11": 8.0, "C11": 9.0, "D11": 6.0, "E11": 45.0,
+    # more criteria: H1:H2 a prefix ("Ch" begins Cherry), I1:I2 an empty condition (every
+    # record), J1:J2 a label that is no column, K1:L3 OR of two rows, G1:G2 a wildcard
+    "H1": "Tree", "H2": "Ch", "I1": "Tree", "J1": "Colour", "J2": "red",
+    "K1": "Tree", "L1": "Age", "K2": "Cherry", "L3": "<9", "G1": "tree", "G2": "?ea",
+    "M1": "Tree", "M2": '="="',
+}
+
+DATABASE = [
+    # Microsoft's examples (the documented values are rounded to 2 decimals for DSTDEV(P))
+    ('=DCOUNT(A5:E11,"Age",A1:F2)', 1.0), ('=DCOUNTA(A5:E11,"Profit",A1:F2)', 1.0),
+    ('=DMAX(A5:E11,"Profit",A1:A3)', 105.0), ('=DMIN(A5:E11,"Profit",A1:B2)', 75.0),
+    ('=DSUM(A5:E11,"Profit",A1:A2)', 225.0), ('=DSUM(A5:E11,"Profit",A1:F2)', 75.0),
+    ('=DPRODUCT(A5:E11,"Yield",A1:F2)', 10.0), ('=DAVERAGE(A5:E11,"Yield",A1:B2)', 12.0),
+    ("=DAVERAGE(A5:E11,3,A5:E11)", 13.0), ('=DGET(A5:E11,"Yield",A1:A3)', "#NUM!"),
+    ('=ROUND(DSTDEV(A5:E11,"Yield",A1:A3),2)', 2.97), ('=ROUND(DSTDEVP(A5:E11,"Yield",A1:A3),2)', 2.65),
+    ('=DVAR(A5:E11,"Yield",A1:A3)', 8.8), ('=DVARP(A5:E11,"Yield",A1:A3)', 7.04),
+    # field by label (any case) or position; DCOUNT with an empty field counts records
+    ('=DSUM(A5:E11,"profit",A1:A2)', 225.0), ("=DSUM(A5:E11,5,A1:A2)", 225.0), ("=DSUM(A5:E11,5.9,A1:A2)", 225.0),
+    ('=DSUM(A5:E11,"Price",A1:A2)', "#VALUE!"), ("=DSUM(A5:E11,0,A1:A2)", "#VALUE!"),
+    ("=DSUM(A5:E11,6,A1:A2)", "#VALUE!"), ("=DCOUNT(A5:E11,,A1:A3)", 5.0), ("=DCOUNTA(A5:E11,,A1:A2)", 3.0),
+    ('=DCOUNTA(A5:E11,"Tree",A1:A3)', 5.0), ('=DCOUNT(A5:E11,"Tree",A1:A3)', 0.0),
+    # conditions: text begins with, empty condition, unknown label, OR of rows, wildcards, "="
+    ('=DGET(A5:E11,"Age",H1:H2)', 14.0), ('=DCOUNT(A5:E11,"Age",I1:I2)', 6.0),
+    ('=DCOUNT(A5:E11,"Age",J1:J2)', 0.0), ('=DSUM(A5:E11,"Age",K1:L3)', 14.0 + 8.0),
+    ('=DCOUNT(A5:E11,"Age",G1:G2)', 2.0), ('=DCOUNT(A5:E11,"Age",M1:M2)', 0.0),
+    # no match, a header-only list, a criteria range without a condition row
+    ('=DGET(A5:E11,"Yield",J1:J2)', "#VALUE!"), ('=DAVERAGE(A5:E11,"Yield",J1:J2)', "#DIV/0!"),
+    ('=DMAX(A5:E11,"Yield",J1:J2)', 0.0), ('=DPRODUCT(A5:E11,"Yield",J1:J2)', 0.0),
+    ('=DSTDEV(A5:E11,"Yield",H1:H2)', "#DIV/0!"), ('=DSTDEVP(A5:E11,"Yield",H1:H2)', 0.0),
+    ('=DSUM(A5:E5,"Yield",A1:A2)', "#VALUE!"), ('=DSUM(A5:E11,"Yield",A1:B1)', "#VALUE!"),
+]
+
+
+@pytest.mark.parametrize("formula,expected", DATABASE)
+def test_database_table(formula, expected):
+    got = evaluate_formula(formula, TREES)
+    if isinstance(expected, str) and expected.startswith("#"):
+        assert str(got) == expected, formula
+    else:
+        assert isinstance(got, float) and got == pytest.approx(expected, rel=1e-12), formula
+
+
+# Microsoft's AGGREGATE example in A1:B11, its SUBTOTAL example in D2:D5; E1:E6 small sets.
+AGG = {
+    "A1": "#DIV/0!", "A2": 72.0, "A3": 30.0, "A4": "#NUM!", "A5": 31.0, "A6": 96.0, "A7": 32.0,
+    "A8": 81.0, "A9": 33.0, "A10": 53.0, "A11": 34.0,
+    "B1": 82.0, "B2": 65.0, "B3": 95.0, "B4": 63.0, "B5": 53.0, "B6": 71.0, "B7": 55.0, "B8": 83.0,
+    "B9": 100.0, "B10": 91.0, "B11": 89.0,
+    "D2": 120.0, "D3": 10.0, "D4": 150.0, "D5": 23.0,
+    "E1": 1.0, "E2": 2.0, "E3": "text", "E4": 4.0, "E5": True, "E6": 4.0,
+}
+
+AGGREGATES = [
+    # Microsoft's examples
+    ("=AGGREGATE(4,6,A1:A11)", 96.0), ("=AGGREGATE(14,6,A1:A11,3)", 72.0),
+    ("=AGGREGATE(15,6,A1:A11)", "#VALUE!"), ("=AGGREGATE(12,6,A1:A11,B1:B11)", 68.0),
+    ("=SUBTOTAL(9,D2:D5)", 303.0), ("=SUBTOTAL(1,D2:D5)", 75.75),
+    # every function number on E1:E6 (numbers 1, 2, 4, 4; text and TRUE ignored; COUNTA counts them)
+    ("=SUBTOTAL(1,E1:E6)", 2.75), ("=SUBTOTAL(2,E1:E6)", 4.0), ("=SUBTOTAL(3,E1:E6)", 6.0),
+    ("=SUBTOTAL(4,E1:E6)", 4.0), ("=SUBTOTAL(5,E1:E6)", 1.0), ("=SUBTOTAL(6,E1:E6)", 32.0),
+    ("=SUBTOTAL(7,E1:E6)", 1.5), ("=SUBTOTAL(8,E1:E6)", 1.299038105676658), ("=SUBTOTAL(9,E1:E6)", 11.0),
+    ("=SUBTOTAL(10,E1:E6)", 2.25), ("=SUBTOTAL(11,E1:E6)", 1.6875), ("=SUBTOTAL(109,E1:E6,D2:D5)", 314.0),
+    ("=SUBTOTAL(0,E1:E6)", "#VALUE!"), ("=SUBTOTAL(12,E1:E6)", "#VALUE!"), ("=SUBTOTAL(9,A1:A3)", "#DIV/0!"),
+    ("=SUBTOTAL(2,A1:A4)", 2.0), ("=SUBTOTAL(3,A1:A4)", 4.0), ("=SUBTOTAL(4,E7:E9)", 0.0),
+    ("=SUBTOTAL(1,E7:E9)", "#DIV/0!"), ("=SUBTOTAL(7,E1)", "#DIV/0!"),
+    ("=AGGREGATE(12,4,E1:E6)", 3.0), ("=AGGREGATE(13,4,E1:E6)", 4.0), ("=AGGREGATE(13,4,D2:D5)", "#N/A"),
+    ("=AGGREGATE(14,4,E1:E6,1)", 4.0), ("=AGGREGATE(15,4,E1:E6,2)", 2.0), ("=AGGREGATE(15,4,E1:E6,5)", "#NUM!"),
+    ("=AGGREGATE(16,4,E1:E6,0.5)", 3.0), ("=AGGREGATE(17,4,E1:E6,1)", 1.75), ("=AGGREGATE(18,4,E1:E6,0.5)", 3.0),
+    ("=AGGREGATE(19,4,E1:E6,1)", 1.25), ("=AGGREGATE(16,4,E1:E6,1.5)", "#NUM!"), ("=AGGREGATE(19,4,E1:E6,4)", "#NUM!"),
+    # options: errors propagate unless ignored (2, 3, 6, 7); bad function number or option: #VALUE!
+    ("=AGGREGATE(9,4,A1:A11)", "#DIV/0!"), ("=AGGREGATE(9,0,A1:A11)", "#DIV/0!"), ("=AGGREGATE(9,2,A1:A11)", 462.0),
+    ("=AGGREGATE(9,3,A1:A11)", 462.0), ("=AGGREGATE(9,7,A1:A11)", 462.0), ("=AGGREGATE(2,4,A1:A11)", 9.0),
+    ("=AGGREGATE(3,4,A1:A11)", 11.0), ("=AGGREGATE(3,6,A1:A11)", 9.0), ("=AGGREGATE(20,6,A1:A11)", "#VALUE!"),
+    ("=AGGREGATE(9,8,A1:A11)", "#VALUE!"), ("=AGGREGATE(0,6,A1:A11)", "#VALUE!"),
+]
+
+
+@pytest.mark.parametrize("formula,expected", AGGREGATES)
+def test_subtotal_aggregate_table(formula, expected):
+    got = evaluate_formula(formula, AGG)
+    if isinstance(expected, str) and expected.startswith("#"):
+        assert str(got) == expected, formula
+    else:
+        assert isinstance(got, float) and got == pytest.approx(expected, rel=1e-12), formula

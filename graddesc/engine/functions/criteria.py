@@ -28,12 +28,9 @@ import datetime as _dt
 import math
 import re
 
-from graddesc.engine.functions.base import (  # noqa: F401
-    Area, FUNCTIONS, Function, _num1, _numbers, _one, date_to_serial, finite, fn, number_text,
-    to_bool, to_number, to_text,
-)
+from graddesc.engine.functions.base import Area, _num1, _one, date_to_serial, finite, fn
 from graddesc.engine.functions.lookup import OMITTED, grid, wild_regex
-from graddesc.engine.values import DIV0, ERRORS, NA, NUM, REF, VALUE, ExcelError, XLError  # noqa: F401
+from graddesc.engine.values import DIV0, ERRORS, NA, NUM, VALUE, ExcelError, XLError
 
 # ------------------------------------------------------------------------------ criteria values
 
@@ -339,3 +336,194 @@ def MINIFS(min_range, *pairs):
 def MAXIFS(max_range, *pairs):
     xs = _ifs_values(max_range, pairs)
     return max(xs) if xs else 0.0
+
+
+# ------------------------------------------------------------------------------ SUBTOTAL, AGGREGATE
+# Both aggregate the values of their references: numbers count, text, booleans and empty cells
+# are ignored (COUNTA counts every non-empty cell).  Excel also skips cells that hold SUBTOTAL or
+# AGGREGATE formulas themselves, and (SUBTOTAL 101-111, AGGREGATE options 1, 3, 5, 7) hidden rows;
+# both need the references and the sheet's row state, which values alone do not carry: here every
+# cell of the references counts.
+
+def _agg_values(args, skip_errors):
+    """The numbers of the arguments, and the count of non-empty cells (for COUNTA)."""
+    nums, nonempty = [], 0
+    for a in args:
+        vals = (v for r in a.rows for v in r) if a.__class__ is Area else (a,)
+        for v in vals:
+            t = v.__class__
+            if t is ExcelError:
+                if skip_errors:
+                    continue
+                nonempty += 1
+                nums.append(v)  # raised by the functions that read numbers
+                continue
+            if v is None:
+                continue
+            nonempty += 1
+            if t is float:
+                nums.append(v)
+    return nums, nonempty
+
+
+def _only_numbers(xs):
+    for x in xs:
+        if x.__class__ is ExcelError:
+            raise XLError(x)
+    return xs
+
+
+def _mean(xs):
+    xs = _only_numbers(xs)
+    if not xs:
+        raise XLError(DIV0)
+    total = 0.0
+    for x in xs:
+        total += x
+    return finite(total / len(xs))
+
+
+def _var(xs, sample):
+    xs = _only_numbers(xs)
+    n = len(xs)
+    if n < (2 if sample else 1):
+        raise XLError(DIV0)
+    m = math.fsum(xs) / n
+    return finite(math.fsum((x - m) ** 2 for x in xs) / (n - 1 if sample else n))
+
+
+def _product(xs):
+    xs = _only_numbers(xs)
+    if not xs:
+        return 0.0
+    p = 1.0
+    for x in xs:
+        p *= x
+    return finite(p)
+
+
+def _median(xs):
+    xs = sorted(_only_numbers(xs))
+    n = len(xs)
+    if not n:
+        raise XLError(NUM)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2.0
+
+
+def _mode(xs):
+    xs = _only_numbers(xs)
+    counts: dict = {}
+    for x in xs:
+        counts[x] = counts.get(x, 0) + 1
+    best, bestn = None, 1
+    for x in xs:  # the first of the most frequent values
+        if counts[x] > bestn:
+            best, bestn = x, counts[x]
+    if best is None:
+        raise XLError(NA)
+    return best
+
+
+def _kth(xs, k, largest):
+    xs = sorted(_only_numbers(xs), reverse=largest)
+    i = math.ceil(k)  # LARGE(x, 1.5) is LARGE(x, 2)
+    if i < 1 or i > len(xs):
+        raise XLError(NUM)
+    return xs[i - 1]
+
+
+def percentile_inc(xs, p):
+    xs = sorted(_only_numbers(xs))
+    n = len(xs)
+    if not n or p < 0 or p > 1:
+        raise XLError(NUM)
+    r = p * (n - 1)
+    i = math.floor(r)
+    if i + 1 >= n:
+        return xs[-1]
+    return xs[i] + (r - i) * (xs[i + 1] - xs[i])
+
+
+def percentile_exc(xs, p):
+    xs = sorted(_only_numbers(xs))
+    n = len(xs)
+    r = p * (n + 1)
+    if not n or p <= 0 or p >= 1 or r < 1 or r > n:
+        raise XLError(NUM)
+    i = math.floor(r)
+    if i >= n:
+        return xs[-1]
+    return xs[i - 1] + (r - i) * (xs[i] - xs[i - 1])
+
+
+def _quartile(xs, q, exc):
+    q = math.floor(q)
+    if exc:
+        if q < 1 or q > 3:
+            raise XLError(NUM)
+        return percentile_exc(xs, q / 4.0)
+    if q < 0 or q > 4:
+        raise XLError(NUM)
+    return percentile_inc(xs, q / 4.0)
+
+
+_BASIC = {  # function_num -> f(numbers, nonempty count)
+    1: lambda xs, n: _mean(xs),
+    2: lambda xs, n: float(sum(1 for x in xs if x.__class__ is float)),
+    3: lambda xs, n: float(n),
+    4: lambda xs, n: max(_only_numbers(xs)) if xs else 0.0,
+    5: lambda xs, n: min(_only_numbers(xs)) if xs else 0.0,
+    6: lambda xs, n: _product(xs),
+    7: lambda xs, n: math.sqrt(_var(xs, True)),
+    8: lambda xs, n: math.sqrt(_var(xs, False)),
+    9: lambda xs, n: _sum(_only_numbers(xs)),
+    10: lambda xs, n: _var(xs, True),
+    11: lambda xs, n: _var(xs, False),
+    12: lambda xs, n: _median(xs),
+    13: lambda xs, n: _mode(xs),
+}
+
+_WITH_K = {
+    14: lambda xs, k: _kth(xs, k, True),
+    15: lambda xs, k: _kth(xs, k, False),
+    16: percentile_inc,
+    17: lambda xs, k: _quartile(xs, k, False),
+    18: percentile_exc,
+    19: lambda xs, k: _quartile(xs, k, True),
+}
+
+
+@fn("SUBTOTAL", 2, 255, refs=True)
+def SUBTOTAL(function_num, *refs):
+    """SUBTOTAL(1..11 or 101..111, ref, ...): AVERAGE, COUNT, COUNTA, MAX, MIN, PRODUCT, STDEV,
+    STDEVP, SUM, VAR, VARP of the references (101-111 also skip hidden rows: see above)."""
+    f = int(_num1(function_num))
+    if f > 100:
+        f -= 100
+    if f not in _BASIC or f > 11:
+        raise XLError(VALUE)
+    xs, n = _agg_values(refs, False)
+    if f == 3:
+        return float(n)
+    return _BASIC[f](xs, n)
+
+
+@fn("AGGREGATE", 3, 255, refs=True)
+def AGGREGATE(function_num, options, *args):
+    """AGGREGATE(function 1..19, options 0..7, ref1, ...) or (14..19, options, array, k).
+    Options 2, 3, 6, 7 ignore error values; 0-3 also skip nested SUBTOTAL/AGGREGATE cells and 1, 3,
+    5, 7 hidden rows (not visible in values: see above)."""
+    f = int(_num1(function_num))
+    opt = 0 if options is None else int(_num1(options))
+    if f < 1 or f > 19 or opt < 0 or opt > 7:
+        raise XLError(VALUE)
+    skip = opt in (2, 3, 6, 7)
+    if f >= 14:
+        if len(args) != 2 or args[1] is None:
+            raise XLError(VALUE)
+        xs, _ = _agg_values(args[:1], skip)
+        return finite(_WITH_K[f](xs, _num1(args[1])))
+    xs, n = _agg_values(args, skip)
+    if f == 2:
+        return float(sum(1 for x in xs if x.__class__ is float))
+    return finite(_BASIC[f](xs, n))

@@ -18,11 +18,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from graddesc.engine.functions.base import (  # noqa: F401
-    Area, FUNCTIONS, Function, _num1, _numbers, _one, finite, fn, number_text, to_bool, to_number,
-    to_text,
-)
-from graddesc.engine.values import DIV0, ERRORS, NA, NUM, REF, VALUE, ExcelError, XLError  # noqa: F401
+from graddesc.engine.functions.base import Area, _num1, _one, fn, to_bool
+from graddesc.engine.values import ERRORS, NA, REF, VALUE, ExcelError, XLError
 
 CALC = ERRORS.get("#CALC!", VALUE)  # Excel's empty-array error (values.CODES gains it with this module)
 
@@ -119,7 +116,7 @@ def wild_regex(pattern: str):
                 continue
             out.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
             i += 1
-        rx = re.compile("".join(out), re.S | re.I)
+        rx = re.compile("".join(out), re.DOTALL | re.IGNORECASE)
         if len(_WILD_CACHE) > 4096:
             _WILD_CACHE.clear()
         _WILD_CACHE[pattern] = rx
@@ -250,9 +247,9 @@ def xsearch(vals, x, match_mode=0, search_mode=1):
             continue
         if k == kx:
             return i
-        if (k < kx) == (match_mode == -1):
-            if best < 0 or (k > bestk if match_mode == -1 else k < bestk):
-                best, bestk = i, k
+        if (k < kx) == (match_mode == -1) and (
+                best < 0 or (k > bestk if match_mode == -1 else k < bestk)):
+            best, bestk = i, k
     return best
 
 
