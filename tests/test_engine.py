@@ -253,7 +253,7 @@ def test_deep_backward_chain_uses_the_explicit_stack():
 
 @pytest.mark.parametrize("formula", [
     "=" + "(" * 10_000 + "1" + ")" * 10_000, "=" + "-" * 5000 + "1", "=" + "SUM(" * 500 + "1" + ")" * 500,
-    "=1+", "=SUM(1,", "=(1", "=1)", "=A1:", "={1,2}", "=1 2", '="unterminated', "=@", "=" + "1+" * 5000 + "1",
+    "=1+", "=SUM(1,", "=(1", "=1)", "=A1:", "={1,2", "={1;2,3}", "={A1}", "=1 2", '="unterminated', "=@", "=" + "1+" * 5000 + "1",
     "=SQRT(1,2)", "=IF(1)", "=PI(1)", "=A1:B", "=XFE1048577:A1", "=Sheet1!"])
 def test_malformed_or_deep_formulas_are_named_errors(formula):
     wb = Workbook.from_cells({"S": {"B2": formula}})

@@ -110,7 +110,7 @@ FORMULA_CASES = [
     ("deep nesting", "(" * 3000 + "1" + ")" * 3000, "S!B2: formula nested too deeply"),
     ("unknown function", "1+FOO(2)", "S!B2: unknown function FOO()"),
     ("syntax", "1+*2", "S!B2:"),
-    ("array constant", "SUM({1,2})", "S!B2: array constants"),
+    ("array constant", "SUM({1,2)", "S!B2: expected ',', ';' or '}' in an array constant"),
 ]
 
 

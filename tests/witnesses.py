@@ -30,3 +30,15 @@ def require_libreoffice():
     if not libreoffice.available():
         _missing("LibreOffice is not available: " + libreoffice.why_unavailable())
     return libreoffice
+
+
+SHARED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared")
+
+
+def require_shared(sub: str) -> str:
+    """The path of ../shared/<sub> beside the project root; skip (fail when witnesses are
+    required, as in CI) when a clone stands alone without it."""
+    path = os.path.normpath(os.path.join(SHARED, sub))
+    if not os.path.exists(path):
+        _missing(f"{path} is absent (the shared material lies beside the project root, not in a clone)")
+    return path

@@ -31,27 +31,12 @@ from __future__ import annotations
 import re
 
 from graddesc.engine import functions as F
-from graddesc.engine.functions import Area, power, to_bool, to_number, to_text
+from graddesc.engine.keys import COL_MASK, NOT_COL, ROW_BITS, ROW_SHIFT, SHEET_SHIFT, make_key, split_key
+from graddesc.engine.functions import Area, broadcast, power, to_number, to_text, unit
 from graddesc.engine.parser import MAX_COL, MAX_ROW, parse
 from graddesc.engine.tokenizer import tokenize
 from graddesc.engine.values import DIV0, ERRORS, NUM, VALUE, ExcelError, Fallback, XLError
 from graddesc.errors import FormulaError
-
-SHEET_SHIFT = 36
-ROW_SHIFT = 15
-COL_MASK = (1 << ROW_SHIFT) - 1
-ROW_MASK = ((1 << 21) - 1) << ROW_SHIFT
-NOT_COL = ~COL_MASK
-
-
-def make_key(sheet: int, row: int, col: int) -> int:
-    return (sheet << SHEET_SHIFT) | (row << ROW_SHIFT) | col
-
-
-def split_key(k: int):
-    """key -> (sheet index, row, col)."""
-    return k >> SHEET_SHIFT, (k >> ROW_SHIFT) & 0x1FFFFF, k & COL_MASK
-
 
 # Reference modes: how a dependency's key follows from the formula cell's key k.
 REL, ROWREL, COLREL, ABS = 0, 1, 2, 3
@@ -115,7 +100,8 @@ def _fb():
 
 # ------------------------------------------------------------------ helpers used by EXACT code
 # Every helper takes values (float, str, bool, None, ExcelError, Area) and returns a value; an
-# error operand is returned as it is (the left one first), nothing raises.
+# error operand is returned as it is (the left one first), nothing raises.  An Area operand
+# (an array, or a range in an array formula) makes the operator work element by element.
 
 def _n(v):
     """A number, or the ExcelError that coercing v gives."""
@@ -138,64 +124,75 @@ def _ok(r):
     return r if r - r == 0.0 else NUM
 
 
-def _add(a, b):
-    a, b = _n(a), _n(b)
-    if a.__class__ is ExcelError:
-        return a
-    if b.__class__ is ExcelError:
-        return b
-    return _ok(a + b)
+_unit = unit
 
 
-def _sub(a, b):
-    a, b = _n(a), _n(b)
-    if a.__class__ is ExcelError:
-        return a
-    if b.__class__ is ExcelError:
-        return b
-    return _ok(a - b)
+def _binary(scalar):
+    """An EXACT binary operator from its scalar form: Area operands broadcast."""
+    def op(a, b):
+        if a.__class__ is Area or b.__class__ is Area:
+            a, b = _unit(a), _unit(b)
+            if a.__class__ is Area or b.__class__ is Area:
+                return broadcast(scalar, a, b)
+        return scalar(a, b)
+    op.scalar = scalar
+    return op
 
 
-def _mul(a, b):
-    a, b = _n(a), _n(b)
-    if a.__class__ is ExcelError:
-        return a
-    if b.__class__ is ExcelError:
-        return b
-    return _ok(a * b)
+def _arith(f):
+    """An arithmetic operator: both operands coerced to numbers (errors first, left to right),
+    then f(a, b); a non-finite result is #NUM!."""
+    def scalar(a, b):
+        a, b = _n(a), _n(b)
+        if a.__class__ is ExcelError:
+            return a
+        if b.__class__ is ExcelError:
+            return b
+        return f(a, b)
+    return _binary(scalar)
 
 
-def _div(a, b):
-    a, b = _n(a), _n(b)
-    if a.__class__ is ExcelError:
-        return a
-    if b.__class__ is ExcelError:
-        return b
-    if b == 0.0:
-        return DIV0
-    return _ok(a / b)
-
-
-def _pow(a, b):
-    a, b = _n(a), _n(b)
-    if a.__class__ is ExcelError:
-        return a
-    if b.__class__ is ExcelError:
-        return b
+def _power(a, b):
     try:
         return power(a, b)
     except XLError as e:
         return e.error
 
 
-def _neg(a):
-    a = _n(a)
-    return a if a.__class__ is ExcelError else -a
+_add = _arith(lambda a, b: _ok(a + b))
+_sub = _arith(lambda a, b: _ok(a - b))
+_mul = _arith(lambda a, b: _ok(a * b))
+_div = _arith(lambda a, b: DIV0 if b == 0.0 else _ok(a / b))
+_pow = _arith(_power)
 
 
-def _pct(a):
-    a = _n(a)
-    return a if a.__class__ is ExcelError else a / 100.0
+def _unary(f):
+    def op(a):
+        if a.__class__ is Area:
+            a = _unit(a)
+            if a.__class__ is Area:
+                return broadcast(op, a)
+        a = _n(a)
+        return a if a.__class__ is ExcelError else f(a)
+    return op
+
+
+_neg = _unary(lambda a: -a)
+_pct = _unary(lambda a: a / 100.0)
+
+
+def _cat2(a, b):
+    if a.__class__ is ExcelError:
+        return a
+    if b.__class__ is ExcelError:
+        return b
+    try:
+        return to_text(a) + to_text(b)
+    except XLError as e:
+        return e.error
+
+
+_catop = _binary(_cat2)
 
 
 def _cat(*xs):
@@ -203,6 +200,11 @@ def _cat(*xs):
     for x in xs:
         if x.__class__ is ExcelError:
             return x
+        if x.__class__ is Area:
+            acc = xs[0]
+            for y in xs[1:]:
+                acc = _catop(acc, y)
+            return acc
         try:
             out.append(to_text(x))
         except XLError as e:
@@ -216,10 +218,6 @@ _RANK = {float: 0, str: 1, bool: 2}
 def _cmp(a, b):
     """-1, 0, 1 as Excel compares (numbers < text < booleans, text case-insensitively, empty is
     0, "" or FALSE after the other side), or an ExcelError."""
-    if a.__class__ is Area:
-        a = _area1(a)
-    if b.__class__ is Area:
-        b = _area1(b)
     if a.__class__ is ExcelError:
         return a
     if b.__class__ is ExcelError:
@@ -244,10 +242,10 @@ def _area1(a):
 
 
 def _cmpop(test):
-    def op(a, b):
+    def scalar(a, b):
         c = _cmp(a, b)
         return c if c.__class__ is ExcelError else test(c)
-    return op
+    return _binary(scalar)
 
 
 _eq = _cmpop(lambda c: c == 0)
@@ -265,25 +263,6 @@ def _fold(ops, *xs):
     return acc
 
 
-def _if(c, then, otherwise):
-    if c.__class__ is Area:
-        c = _area1(c)
-    if c.__class__ is ExcelError:
-        return c
-    try:
-        return then() if to_bool(c) else otherwise()
-    except XLError as e:
-        return e.error
-
-
-def _iferror(x, alt, only_na):
-    if x.__class__ is Area:
-        x = _area1(x)
-    if x.__class__ is ExcelError and (not only_na or x.code == "#N/A"):
-        return alt()
-    return x
-
-
 def _x(f, *args):
     """Call a function implementation; a raised error becomes its value."""
     try:
@@ -299,14 +278,80 @@ def _x(f, *args):
     return r
 
 
+def _xs(f, pos, *args):
+    """Call f whose arguments at positions `pos` are scalars: a one-cell Area there is its
+    value; a bigger Area (an array) lifts the call element by element (broadcast)."""
+    lifted = None
+    for i in pos:
+        a = args[i]
+        if a.__class__ is Area:
+            a = _unit(a)
+            if lifted is None:
+                lifted = list(args)
+            lifted[i] = a
+    if lifted is None:
+        return _x(f, *args)
+    arr = [i for i in pos if lifted[i].__class__ is Area]
+    if not arr:
+        return _x(f, *lifted)
+
+    def one(*vals):
+        call = list(lifted)
+        for i, v in zip(arr, vals):
+            call[i] = v
+        r = _x(f, *call)
+        return _unit(r)
+    return broadcast(one, *[lifted[i] for i in arr])
+
+
+def _ii(x, k):
+    """Implicit intersection: a range used where one value is needed, in a formula that is not an
+    array formula, is the cell of the range in the formula's row (a one-column range) or column
+    (a one-row range); #VALUE! when there is none.  An array (no reference) is itself."""
+    if x.__class__ is not Area:
+        return x
+    ref = x.ref
+    rows = x.rows
+    if ref is None:
+        return x
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return rows[0][0]
+    k1, k2 = ref
+    r1, c1 = (k1 >> ROW_SHIFT) & ROW_BITS, k1 & COL_MASK
+    r2, c2 = (k2 >> ROW_SHIFT) & ROW_BITS, k2 & COL_MASK
+    r, c = (k >> ROW_SHIFT) & ROW_BITS, k & COL_MASK
+    if r1 != r2:
+        if not r1 <= r <= r2:
+            return VALUE
+        i = r - r1
+    else:
+        i = 0
+    if c1 != c2:
+        if not c1 <= c <= c2:
+            return VALUE
+        j = c - c1
+    else:
+        j = 0
+    return rows[i][j]
+
+
+def _at(x, k):
+    """The @ operator: implicit intersection of a range; an array's first value."""
+    if x.__class__ is not Area:
+        return x
+    if x.ref is not None:
+        return _ii(x, k)
+    return x.rows[0][0]
+
+
 def _area(V, k1, k2):
-    s1, r1, c1 = k1 >> SHEET_SHIFT, (k1 >> ROW_SHIFT) & 0x1FFFFF, k1 & COL_MASK
-    r2, c2 = (k2 >> ROW_SHIFT) & 0x1FFFFF, k2 & COL_MASK
+    s1, r1, c1 = k1 >> SHEET_SHIFT, (k1 >> ROW_SHIFT) & ROW_BITS, k1 & COL_MASK
+    r2, c2 = (k2 >> ROW_SHIFT) & ROW_BITS, k2 & COL_MASK
     base = s1 << SHEET_SHIFT
     get = V.get
     if c1 == c2:
-        return Area([[get(base | (r << ROW_SHIFT) | c1)] for r in range(r1, r2 + 1)])
-    return Area([[get(base | (r << ROW_SHIFT) | c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)])
+        return Area([[get(base | (r << ROW_SHIFT) | c1)] for r in range(r1, r2 + 1)], (k1, k2))
+    return Area([[get(base | (r << ROW_SHIFT) | c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)], (k1, k2))
 
 
 _OP_EXACT = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "^": "_pow", "&": None,
@@ -316,8 +361,8 @@ GLOBALS = {
     "_fin": _fin, "_ftruth": _ftruth, "_fpow": _fpow, "_fpowc": _fpowc, "_fb": _fb,
     "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_pow": _pow, "_neg": _neg, "_pct": _pct,
     "_cat": _cat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt, "_ge": _ge,
-    "_fold": _fold, "_if": _if, "_iferror": _iferror, "_x": _x, "_area": _area,
-    "_NC": NOT_COL, "_CM": COL_MASK, "__builtins__": {"float": float},
+    "_fold": _fold, "_x": _x, "_xs": _xs, "_area": _area, "_ii": _ii, "_at": _at, "Area": Area,
+    "_NC": NOT_COL, "_CM": COL_MASK, "_RB": ROW_BITS, "_RS": ROW_SHIFT, "__builtins__": {"float": float},
 }
 _ERR_NAME = {}
 for _code, _err in ERRORS.items():
@@ -340,7 +385,7 @@ class Shape:
     """One compiled formula shape: what every cell with this R1C1 formula shares."""
 
     __slots__ = ("fast", "exact", "deps", "areas", "volatile", "error", "unknown", "text", "qk",
-                 "bounds", "str_ok", "ast", "sheet", "row", "col", "where")
+                 "bounds", "str_ok", "ast", "sheet", "row", "col", "where", "array", "dynamic", "member")
 
     def __init__(self, text=""):
         self.fast = None
@@ -355,6 +400,9 @@ class Shape:
         self.bounds = None  # (min drow, max drow, min dcol, max dcol) of relative references
         self.str_ok = False
         self.ast = None
+        self.array = False  # an array formula's anchor: its value is the whole result
+        self.dynamic = False  # makes references at run time (OFFSET, INDIRECT)
+        self.member = False  # a cell of an array formula's range other than its anchor
 
 
 class Context:
@@ -380,9 +428,12 @@ class Compiler:
         self.shapes: dict = {}  # shape key -> Shape
         self.plain: dict = {}  # (sheet, text) -> Shape for texts without relative references
 
-    def shape_for(self, sheet: int, row: int, col: int, text: str, k: int, where) -> Shape:
+    def shape_for(self, sheet: int, row: int, col: int, text: str, k: int, where, array: bool = False) -> Shape:
         """The shape of formula `text` (without '=') at (row, col) of `sheet`, key k; where(k)
-        names the cell (called only when something is compiled)."""
+        names the cell (called only when something is compiled).  array: the anchor of an array
+        formula (compiled for that cell alone)."""
+        if array:
+            return self._compile(sheet, row, col, text, where(k), array=True)
         sh = self.plain.get((sheet, text))
         if sh is not None:
             return sh
@@ -442,16 +493,20 @@ class Compiler:
         rel = tuple(i for i, m in enumerate(_DIGITS.finditer(text)) if m.start() in rel_starts)
         return rel, col_rel
 
-    def _compile(self, sheet, row, col, text, where) -> Shape:
+    def _compile(self, sheet, row, col, text, where, array=False) -> Shape:
         shape = Shape(text)
         shape.sheet, shape.row, shape.col, shape.where = sheet, row, col, where
+        shape.array = array
         try:
             ast = parse(text, where)
-            gen = _Gen(self, sheet, row, col, where, fast=True)
+            gen = _Gen(self, sheet, row, col, where, fast=True, arr=array)
             src = gen.expr(ast)
+            if array:
+                gen.always_exact = True
             shape.deps = tuple(gen.deps)
             shape.areas = tuple(gen.areas)
             shape.volatile = gen.volatile
+            shape.dynamic = gen.dynamic
             shape.unknown = tuple(gen.unknown)
             shape.bounds = gen.bounds()
             shape.qk = gen.quick_key()
@@ -468,7 +523,7 @@ class Compiler:
     def exact_of(self, shape: Shape):
         """The EXACT function of a shape, compiled on first use."""
         if shape.exact is None:
-            gen = _Gen(self, shape.sheet, shape.row, shape.col, shape.where, fast=False)
+            gen = _Gen(self, shape.sheet, shape.row, shape.col, shape.where, fast=False, arr=shape.array)
             src = gen.expr(shape.ast)
             fn = _build(f"def exact(k, V):\n    return {src}\n", "exact", shape.where)
             if fn is None:
@@ -506,24 +561,45 @@ def _risky(node):
 _SIMPLE = frozenset(("num", "str", "bool", "ref", "area", "missing", "err"))
 
 
-class _Gen:
-    """Generates FAST or EXACT Python source for one AST at one cell."""
+_REFLIKE = frozenset(("area", "name", "call", "range", "union", "isect", "sref"))
 
-    def __init__(self, comp: Compiler, sheet: int, row: int, col: int, where: str, fast: bool):
+
+def _multi_area(node):
+    return node[0] == "area" and (node[2] != node[4] or node[3] != node[5])
+
+
+class _Gen:
+    """Generates FAST or EXACT Python source for one AST at one cell.
+
+    arr: the formula is an array formula (or this part is an argument that takes an array): a range
+    at a scalar position is used whole, element by element; otherwise (a plain cell) it is
+    implicitly intersected with the formula's row or column."""
+
+    k = "k"  # the source of the formula cell's key in generated code
+
+    def __init__(self, comp: Compiler, sheet: int, row: int, col: int, where: str, fast: bool, arr: bool = False):
         self.comp = comp
         self.sheet = sheet
         self.row = row
         self.col = col
         self.where = where
         self.fast = fast
+        self.arr = arr
         self.deps: list = []
         self.areas: list = []
         self.volatile = False
+        self.dynamic = False
         self.unknown: list = []
         self.always_exact = False
         self.name_depth = 0
         self.rel_rows: list = []
         self.rel_cols: list = []
+        self.locals: list = []  # LET scopes: [{lower name: python variable}]
+        self.nvars = 0
+
+    def error(self, msg):
+        """A FormulaError naming this formula's cell (for compile hooks to raise)."""
+        return FormulaError(self.where, msg)
 
     # -- dependencies ------------------------------------------------------------------
     def bounds(self):
@@ -594,20 +670,31 @@ class _Gen:
             if sheet is None:
                 return _ERR_NAME["#REF!"]
             e, mode, d = self.key_expr(sheet, row, col, rabs, cabs)
-            if self.fast:
-                self.deps.append((mode, d))
+            self.deps.append((mode, d))
             return f"V.get({e})"
         if kind == "area":
             return self.area(node)
         if kind == "name":
             return self.name(node)
-        if kind == "neg":
+        if kind == "array":
+            if self.fast:
+                self.always_exact = True
+                return "_fb()"
+            return "Area([" + ", ".join("[" + ", ".join(map(self.const, row)) + "]" for row in node[1]) + "])"
+        if kind == "at":
             x = self.expr(node[1])
+            if self.fast:
+                if node[1][0] != "ref":
+                    self.always_exact = True
+                return x
+            return f"_at({x}, k)"
+        if kind == "neg":
+            x = self.operand(node[1])
             return f"(-{x})" if self.fast else f"_neg({x})"
         if kind == "pos":
             return self.expr(node[1])
         if kind == "pct":
-            x = self.expr(node[1])
+            x = self.operand(node[1])
             return f"({x} / 100.0)" if self.fast else f"_pct({x})"
         if kind == "bin":
             return self.chain([node[2], node[3]], [node[1]])
@@ -616,6 +703,28 @@ class _Gen:
         if kind == "call":
             return self.call(node)
         raise FormulaError(self.where, f"cannot compile {kind}")
+
+    @staticmethod
+    def const(v):
+        if v.__class__ is ExcelError:
+            return _ERR_NAME[v.code]
+        return repr(v)
+
+    def operand(self, node):
+        """An expression at a scalar position (an operator's operand, a scalar argument): in a
+        plain cell a range there is intersected with the formula's row or column."""
+        x = self.expr(node)
+        if node[0] in _REFLIKE:
+            if self.fast:
+                if _multi_area(node) or node[0] in ("range", "union", "isect", "sref"):
+                    self.always_exact = True
+                elif node[0] == "name":
+                    ast = self.name_ast(node)
+                    if ast is not None and (_multi_area(ast) or ast[0] == "array"):
+                        self.always_exact = True
+            elif not self.arr:
+                return f"_ii({x}, k)"
+        return x
 
     def area(self, node):
         _, sname, r1, c1, r2, c2, r1a, c1a, r2a, c2a = node
@@ -628,12 +737,24 @@ class _Gen:
             c2 = max(1, self.comp.ctx.max_col.get(sheet, 1))
         e1, m1, d1 = self.key_expr(sheet, r1, c1, r1a, c1a)
         e2, m2, d2 = self.key_expr(sheet, r2, c2, r2a, c2a)
-        if self.fast:
-            self.areas.append((m1, d1, m2, d2))
+        self.areas.append((m1, d1, m2, d2))
         return f"_area(V, {e1}, {e2})"
+
+    def local(self, name):
+        """The Python variable of a LET name in scope, or None."""
+        low = name.lower()
+        for scope in reversed(self.locals):
+            v = scope.get(low)
+            if v is not None:
+                return v
+        return None
 
     def name(self, node):
         _, name, sname = node
+        if sname is None:
+            v = self.local(name)
+            if v is not None:
+                return v
         if sname is not None:
             scope = self.sheet_of(sname)
             if scope is None:
@@ -658,17 +779,20 @@ class _Gen:
 
     def guard(self, node):
         """An operand in FAST code that must be a finite float or a bool if computed."""
-        x = self.expr(node)
+        x = self.operand(node)
         if not self.fast or node[0] in _SIMPLE:
             return x
         if node[0] == "name":
-            ast = self.name_ast(node)
-            if ast is not None and ast[0] in _SIMPLE:
-                return x
+            if self.local(node[1]) is None:
+                ast = self.name_ast(node)
+                if ast is not None and ast[0] in _SIMPLE:
+                    return x
         return f"_fin({x})"
 
     def name_ast(self, node):
         _, name, sname = node
+        if sname is None and self.local(name) is not None:
+            return None
         scope = self.sheet_of(sname) if sname is not None else self.sheet
         text = self.comp.ctx.resolve_name(name, scope) if scope is not None else None
         if text is None:
@@ -682,13 +806,13 @@ class _Gen:
         prec = {"+": 3, "-": 3, "*": 4, "/": 4, "^": 5, "&": 2}.get(ops[0], 1)
         if not self.fast:
             if prec == 2:
-                return "_cat(" + ", ".join(self.expr(x) for x in xs) + ")"
+                return "_cat(" + ", ".join(self.operand(x) for x in xs) + ")"
             if len(ops) == 1:
-                return f"{_OP_EXACT[ops[0]]}({self.expr(xs[0])}, {self.expr(xs[1])})"
+                return f"{_OP_EXACT[ops[0]]}({self.operand(xs[0])}, {self.operand(xs[1])})"
             fns = ", ".join(_OP_EXACT[o] for o in ops)
-            return f"_fold(({fns},), " + ", ".join(self.expr(x) for x in xs) + ")"
+            return f"_fold(({fns},), " + ", ".join(self.operand(x) for x in xs) + ")"
         if prec == 2:
-            return "_cat(" + ", ".join(self.guard(x) if _risky(x) else self.expr(x) for x in xs) + ")"
+            return "_cat(" + ", ".join(self.guard(x) if _risky(x) else self.operand(x) for x in xs) + ")"
         if prec == 1:
             if len(ops) == 1:
                 return f"{_OP_EXACT[ops[0]]}({self.guard(xs[0])}, {self.guard(xs[1])})"
@@ -698,13 +822,13 @@ class _Gen:
             if len(ops) == 1:
                 b = xs[1]
                 if b[0] == "num" and b[1] > 0 and b[1] == int(b[1]) and b[1] <= 64:
-                    return f"({self.expr(xs[0])} ** {b[1]!r})"
-                return f"_fpow({self.expr(xs[0])}, {self.expr(b)})"
-            return "_fpowc(" + ", ".join(self.expr(x) for x in xs) + ")"
+                    return f"({self.operand(xs[0])} ** {b[1]!r})"
+                return f"_fpow({self.operand(xs[0])}, {self.operand(b)})"
+            return "_fpowc(" + ", ".join(self.operand(x) for x in xs) + ")"
         # + - * /: Python evaluates a flat infix run left to right, as Excel does
-        terms = [self.expr(xs[0])]
+        terms = [self.operand(xs[0])]
         for op, x in zip(ops, xs[1:]):
-            terms.append(f"{op} {self.guard(x) if op == '/' else self.expr(x)}")
+            terms.append(f"{op} {self.guard(x) if op == '/' else self.operand(x)}")
         out = terms[0]
         for i in range(1, len(terms), 200):  # keep Python's parser within its nesting limits
             out = "(" + " ".join([out] + terms[i:i + 200]) + ")"
@@ -727,63 +851,117 @@ class _Gen:
             raise FormulaError(self.where, f"{name}() takes {want} argument{'s' if want != '1' else ''}, got {n}")
         if fdef.volatile:
             self.volatile = True
-        fast = self.fast
-        if name == "IF":
-            c = args[0]
-            t = "0.0" if n < 2 or args[1][0] == "missing" else self.expr(args[1])
-            f = "False" if n < 3 else ("0.0" if args[2][0] == "missing" else self.expr(args[2]))
-            if fast:
-                return f"({t} if _ftruth({self.expr(c)}) else {f})"
-            return f"_if({self.expr(c)}, lambda: {t}, lambda: {f})"
-        if name in ("IFERROR", "IFNA"):
-            if fast:
-                x = self.expr(args[0])
-                self.expr(args[1])  # (for its dependencies)
-                return f"_fin({x})"
-            x, y = self.expr(args[0]), self.expr(args[1])
-            return f"_iferror({x}, lambda: {y}, {name == 'IFNA'})"
-        if name in ("ROW", "COLUMN"):
-            if not args:
-                return "float((k >> 15) & 2097151)" if name == "ROW" else "float(k & 32767)"
-            a = args[0]
-            if a[0] == "name":
-                resolved = self.comp.ctx.resolve_name(a[1], self.sheet_of(a[2]) if a[2] else self.sheet)
-                if resolved is not None:
-                    try:
-                        a = parse(resolved, self.where)
-                    except FormulaError:
-                        return _ERR_NAME["#REF!"]
-                    self.name_depth += 1
-                    try:
-                        return self._row_col(name, a)
-                    finally:
-                        self.name_depth -= 1
-            return self._row_col(name, a)
+        if fdef.dynamic:
+            self.dynamic = True
+        if fdef.compile is not None:
+            src = fdef.compile(self, args)
+            if src is not None:
+                return src
+        fname = _fname(name)
+        if fdef.cell or fdef.lazy:
+            if self.fast:
+                self.always_exact = True
+                for a in args:
+                    self.expr(a)  # (for its dependencies)
+                return "_fb()"
         if fdef.refs:  # a direct reference counts like a one-cell range: text, booleans ignored
             args = [("area", a[1], a[2], a[3], a[2], a[3], a[4], a[5], a[4], a[5]) if a[0] == "ref" else a
                     for a in args]
-        fname = _fname(name)
-        if fast:
-            return f"{fname}(" + ", ".join(self.guard(a) for a in args) + ")"
-        return f"_x({fname}" + "".join(", " + self.expr(a) for a in args) + ")"
+        srcs = []
+        scalar_pos = []
+        for i, a in enumerate(args):
+            if fdef.takes_array(i):
+                if fdef.lazy:  # passed through (IF's branches): the context stays
+                    srcs.append(self.expr(a) if not self.fast else self.guard(a))
+                else:
+                    outer, self.arr = self.arr, True
+                    try:
+                        srcs.append(self.expr(a) if not self.fast else self.guard(a))
+                    finally:
+                        self.arr = outer
+            else:
+                scalar_pos.append(i)
+                srcs.append(self.guard(a) if self.fast else self.operand(a))
+        if fdef.lazy:
+            thunks = ["None" if a[0] == "missing" else f"lambda: {x}" for a, x in zip(args, srcs)]
+            return f"_x({fname}" + "".join(", " + t for t in thunks) + ")"
+        if fdef.cell:
+            srcs.insert(0, "k")
+            scalar_pos = [i + 1 for i in scalar_pos]
+        if self.fast:
+            return f"{fname}(" + ", ".join(srcs) + ")"
+        if scalar_pos:
+            return f"_xs({fname}, {tuple(scalar_pos)!r}" + "".join(", " + x for x in srcs) + ")"
+        return f"_x({fname}" + "".join(", " + x for x in srcs) + ")"
 
-    def _row_col(self, name, a):
-        if a[0] not in ("ref", "area"):
-            if a[0] == "err":
-                return self.expr(a)
-            raise FormulaError(self.where, f"{name}() needs a reference")
-        sheet = self.sheet_of(a[1])
-        if sheet is None:
-            return _ERR_NAME["#REF!"]
-        e, _, _ = self.key_expr(sheet, a[2], a[3], a[4], a[5]) if a[0] == "ref" else \
-            self.key_expr(sheet, a[2], a[3], a[6], a[7])
-        if name == "ROW":
-            return f"float(({e} >> 15) & 2097151)"
-        return f"float({e} & 32767)"
+
+    def position(self, which, node):
+        """Source for ROW(node) (which="row") or COLUMN(node): the formula's own row / column when
+        node is None; a range's first row / column, or in an array context all of them as an
+        array; a reference made at run time (INDEX, OFFSET, ...) through its Area.ref."""
+        if node is None:
+            return "float((k >> _RS) & _RB)" if which == "row" else "float(k & _CM)"
+        kind = node[0]
+        if kind == "name" and node[2] is None and self.local(node[1]) is not None:
+            return f"_position({self.local(node[1])}, {which == 'row'}, {self.arr})"
+        if kind == "name":
+            ast = self.name_ast(node)
+            if ast is None:
+                return self.expr(node)
+            self.name_depth += 1
+            try:
+                return self.position(which, ast)
+            finally:
+                self.name_depth -= 1
+        if kind in ("ref", "area"):
+            sheet = self.sheet_of(node[1])
+            if sheet is None:
+                return _ERR_NAME["#REF!"]
+            e1, _, _ = self.key_expr(sheet, node[2], node[3], node[4], node[5]) if kind == "ref" else \
+                self.key_expr(sheet, node[2], node[3], node[6], node[7])
+            if kind == "area" and self.arr and (node[2] != node[4] if which == "row" else node[3] != node[5]):
+                if self.fast:
+                    self.always_exact = True
+                    return "_fb()"
+                e2, _, _ = self.key_expr(sheet, node[4], node[5], node[8], node[9])
+                return f"_positions({e1}, {e2}, {which == 'row'})"
+            return f"float(({e1} >> _RS) & _RB)" if which == "row" else f"float({e1} & _CM)"
+        if kind == "err":
+            return self.expr(node)
+        if self.fast:
+            self.always_exact = True
+            self.expr(node)
+            return "_fb()"
+        return f"_position({self.expr(node)}, {which == 'row'}, {self.arr})"
+
+
+def _positions(k1, k2, row):
+    if row:
+        r1, r2 = (k1 >> ROW_SHIFT) & ROW_BITS, (k2 >> ROW_SHIFT) & ROW_BITS
+        return Area([[float(r)] for r in range(r1, r2 + 1)])
+    c1, c2 = k1 & COL_MASK, k2 & COL_MASK
+    return Area([[float(c) for c in range(c1, c2 + 1)]])
+
+
+def _position(x, row, arr):
+    """ROW / COLUMN of a value made at run time: it must be a reference."""
+    if x.__class__ is ExcelError:
+        return x
+    if x.__class__ is not Area or x.ref is None:
+        return VALUE
+    k1, k2 = x.ref
+    if arr:
+        return _positions(k1, k2, row)
+    return float((k1 >> ROW_SHIFT) & ROW_BITS) if row else float(k1 & COL_MASK)
+
+
+GLOBALS["_positions"] = _positions
+GLOBALS["_position"] = _position
 
 
 def evaluate_exact(comp: Compiler, shape: Shape, k: int, V: dict):
-    """A cell's value with Excel's semantics (never raises for a bad value)."""
+    """A cell's value with Excel's semantics (never raises for a bad value).  An array formula's
+    anchor gets its whole result (an Area or a scalar); a plain cell gets one value."""
     try:
         v = comp.exact_of(shape)(k, V)
     except XLError as e:
@@ -795,6 +973,13 @@ def evaluate_exact(comp: Compiler, shape: Shape, k: int, V: dict):
     except TypeError:
         return VALUE
     t = v.__class__
+    if t is Area:
+        if shape.array:
+            return v
+        v = _ii(v, k) if v.ref is not None else v.rows[0][0]
+        t = v.__class__
+        if t is Area:
+            return VALUE
     if t is float:
         return v if v - v == 0.0 else NUM
     if v is None:
@@ -803,14 +988,8 @@ def evaluate_exact(comp: Compiler, shape: Shape, k: int, V: dict):
         return v
     if t is int:
         return float(v)
-    if t is Area:
-        rows = v.rows
-        if len(rows) == 1 and len(rows[0]) == 1:
-            x = rows[0][0]
-            return 0.0 if x is None else x
-        return VALUE
     return VALUE
 
 
-__all__ = ["Compiler", "Context", "Shape", "make_key", "split_key", "dep_key", "evaluate_exact",
-           "SHEET_SHIFT", "ROW_SHIFT", "COL_MASK", "ROW_MASK", "NOT_COL", "REL", "ROWREL", "COLREL", "ABS"]
+__all__ = ["Compiler", "Context", "Shape", "make_key", "split_key", "dep_key", "evaluate_exact", "broadcast",
+           "SHEET_SHIFT", "ROW_SHIFT", "ROW_BITS", "COL_MASK", "NOT_COL", "REL", "ROWREL", "COLREL", "ABS"]

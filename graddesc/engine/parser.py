@@ -15,7 +15,10 @@ AST nodes are tuples:
   ("neg", x) ("pos", x) ("pct", x)
   ("bin", op, a, b)                     one binary operator
   ("chain", prec, [x0, x1, ...], [op1, op2, ...])   x0 op1 x1 op2 x2 ..., left to right
-  ("call", NAME, [args])                NAME upper-case, _xlfn./_xlws. prefixes removed
+  ("call", NAME, [args])                NAME upper-case, _xlfn./_xlws./_xlpm. prefixes removed
+  ("array", ((v, ...), ...))            an array constant {1,2;3,4}: rows of float/str/bool/ExcelError
+  ("at", x)                             the implicit-intersection operator @x
+Names written _xlpm.x (LET and LAMBDA parameters) lose the prefix.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import re
 
 from graddesc.engine.tokenizer import tokenize
+from graddesc.engine.values import ERRORS
 from graddesc.errors import FormulaError
 from graddesc.xlsx.model import col_index, col_letter
 
@@ -32,6 +36,13 @@ MAX_DEPTH = 64  # Excel allows 64 levels of nested functions
 
 BINARY = {"=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, "&": 2, "+": 3, "-": 3, "*": 4, "/": 4, "^": 5}
 _CELL = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
+_PREFIX = re.compile(r"(?:_xlfn\.|_xlws\.|_xlpm\.)+", re.IGNORECASE)
+
+
+def strip_prefix(name: str) -> str:
+    """A function or parameter name without the _xlfn. / _xlws. / _xlpm. prefixes Excel writes."""
+    m = _PREFIX.match(name)
+    return name[m.end():] if m else name
 
 
 col_number = col_index  # the package's one decoder of column letters (graddesc.xlsx.model)
@@ -61,9 +72,6 @@ class Parser:
 
     def error(self, msg):
         raise FormulaError(self.cell, msg)
-
-    def peek(self):
-        return self.toks[self.i] if self.i < self.n else None
 
     def take(self):
         t = self.toks[self.i] if self.i < self.n else None
@@ -119,6 +127,12 @@ class Parser:
 
     def unary(self):
         op = self.peek_op()
+        if op == "@":
+            self.take()
+            self.enter()
+            x = self.unary()
+            self.depth -= 1
+            return ("at", x)
         if op == "-" or op == "+":
             self.take()
             self.enter()
@@ -156,8 +170,48 @@ class Parser:
         if kind in ("cell", "colrange", "rowrange", "name"):
             return self.reference(t, None)
         if kind == "op" and text == "{":
-            self.error("array constants {...} are not supported")
+            return self.array()
         self.error(f"unexpected {text!r}")
+
+    def array(self):
+        """An array constant after '{': rows separated by ';', items by ','; each item a number
+        (with an optional sign), text, TRUE/FALSE or an error value."""
+        rows, row = [], []
+        while True:
+            t = self.take()
+            if t is None:
+                self.error("missing '}' after an array constant")
+            kind, text = t[0], t[1]
+            sign = 1.0
+            while kind == "op" and text in "+-":
+                if text == "-":
+                    sign = -sign
+                t = self.take()
+                if t is None:
+                    self.error("missing '}' after an array constant")
+                kind, text = t[0], t[1]
+                if kind != "number":
+                    self.error("a sign in an array constant needs a number")
+            if kind == "number":
+                row.append(sign * float(text))
+            elif kind == "string":
+                row.append(text[1:-1].replace('""', '"'))
+            elif kind == "bool":
+                row.append(text.upper() == "TRUE")
+            elif kind == "error" and text.upper() in ERRORS:
+                row.append(ERRORS[text.upper()])
+            else:
+                self.error(f"unexpected {text!r} in an array constant")
+            t = self.take()
+            if t is None or t[0] != "op" or t[1] not in ",;}":
+                self.error("expected ',', ';' or '}' in an array constant")
+            if t[1] != ",":
+                if rows and len(row) != len(rows[0]):
+                    self.error("the rows of an array constant differ in length")
+                rows.append(tuple(row))
+                row = []
+                if t[1] == "}":
+                    return ("array", tuple(rows))
 
     def expect_op(self, op):
         t = self.take()
@@ -199,7 +253,7 @@ class Parser:
                 self.error(f"row range {text} is outside the sheet")
             return self.area(sheet, (r1, 1, a.startswith("$"), True), (r2, MAX_COL, b.startswith("$"), True))
         if kind == "name":
-            return ("name", text, sheet)
+            return ("name", strip_prefix(text), sheet)
         if kind == "error" and text.upper() == "#REF!":
             return ("err", "#REF!")
         self.error(f"expected a reference after {sheet}!")
@@ -217,10 +271,7 @@ class Parser:
         return ("area", sheet, r1, k1, r2, k2, r1a, k1a, r2a, k2a)
 
     def call(self, name):
-        if name.startswith("_XLFN."):
-            name = name[6:]
-        if name.startswith("_XLWS."):
-            name = name[6:]
+        name = strip_prefix(name)
         self.enter()
         args = []
         if self.peek_op() == ")":

@@ -24,6 +24,7 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from graddesc.errors import GraddescError
 from graddesc.xlsx import model
@@ -69,7 +70,9 @@ def _cell(ws, item):
     if item.comment:
         c.comment = Comment(item.comment, "graddesc", width=320, height=110)
     if item.link:
-        c.hyperlink = item.link
+        # a link inside the workbook ("#'sgd'!A1") is written as Excel writes it: location=, no
+        # relationship (an external relationship to "#..." is not followed by Gnumeric)
+        c.hyperlink = Hyperlink(ref="", location=item.link[1:]) if item.link.startswith("#") else item.link
     return c
 
 
@@ -79,7 +82,7 @@ PALETTE = ["4E79A7", "F28E2B", "E15759", "76B7B2", "59A14F", "EDC948", "B07AA1",
 
 
 def _chart(spec: model.Chart, sheet_ws):
-    ch = ScatterChart()
+    ch = ScatterChart(scatterStyle="lineMarker")  # required by the schema (openpyxl omits it unset)
     ch.title = spec.title
     ch.x_axis.title = spec.x_title
     ch.y_axis.title = spec.y_title
@@ -391,7 +394,7 @@ def written_by_graddesc_unchanged(path) -> bool:
     except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError):
         return False
     custom = dict(parts).get(CUSTOM_PART, b"")
-    m = re.search(rb'name="' + FINGERPRINT_PROPERTY.encode() + rb'"[^>]*>\s*<vt:lpwstr>([0-9a-f]{64})<', custom)
+    m = re.search(rb'name="' + FINGERPRINT_PROPERTY.encode() + rb'"[^>]*>\s*<vt:lpwstr[^>]*>([0-9a-f]{64})<', custom)
     return bool(m) and m.group(1).decode() == _content_hash(parts)
 
 

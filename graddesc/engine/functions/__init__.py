@@ -11,8 +11,8 @@ Excel's documentation; where LibreOffice differs it is noted.
 """
 
 from graddesc.engine.functions.base import (  # noqa: F401
-    CTX, FUNCTIONS, Area, Function, date_to_serial, finite, fn, number_text, serial_to_date,
-    serial_ymd, to_bool, to_number, to_text,
+    CTX, FUNCTIONS, Area, Function, broadcast, date_to_serial, finite, fn, number_text, serial_to_date,
+    serial_ymd, to_bool, to_number, to_text, unit,
 )
 from graddesc.engine.functions.maths import power  # noqa: F401
 
@@ -20,3 +20,5 @@ from graddesc.engine.functions.maths import power  # noqa: F401
 from graddesc.engine.functions import (  # noqa: F401,E402
     criteria, database, dates, engineering, financial, info, logic, lookup, maths, stats, text, volatile,
 )
+# reference functions (INDEX, ROW, OFFSET, ...) register last: they replace any earlier entry
+from graddesc.engine.functions import reference  # noqa: F401,E402

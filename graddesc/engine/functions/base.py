@@ -13,12 +13,18 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperati
 from graddesc.engine.values import DIV0, NA, NUM, REF, VALUE, ExcelError, XLError
 
 class Area:
-    """The values of a range, row by row (None for empty cells)."""
+    """The values of a range or an array, row by row (None for empty cells).
 
-    __slots__ = ("rows",)
+    ref: where the values come from when they are a reference (a range of cells): the keys of
+    its top-left and bottom-right cells (graddesc.engine.compiler.make_key), else None (an array
+    constant or a computed array).  ROW, OFFSET, CELL, the ':' operator and implicit intersection
+    read it; other functions only read `rows`."""
 
-    def __init__(self, rows):
+    __slots__ = ("rows", "ref")
+
+    def __init__(self, rows, ref=None):
         self.rows = rows
+        self.ref = ref
 
     def values(self):
         for r in self.rows:
@@ -26,6 +32,49 @@ class Area:
 
     def __repr__(self):
         return f"Area({self.rows!r})"
+
+
+def _grid(x):
+    """(rows, height, width) of an operand: a scalar is a 1x1 grid."""
+    if x.__class__ is Area:
+        rows = x.rows
+        return rows, len(rows), len(rows[0]) if rows else 0
+    return ((x,),), 1, 1
+
+
+def broadcast(f, *xs):
+    """f applied element by element over operands (Areas or scalars), sized as Excel sizes an
+    array operation: the largest height and width; a one-row / one-column operand (or a scalar)
+    repeats, and where an operand has no element the result is #N/A.  Returns an Area."""
+    grids = [_grid(x) for x in xs]
+    h = max(g[1] for g in grids)
+    w = max(g[2] for g in grids)
+    out = []
+    for i in range(h):
+        row = []
+        for j in range(w):
+            args = []
+            for rows, gh, gw in grids:
+                ii = 0 if gh == 1 else i
+                jj = 0 if gw == 1 else j
+                if ii >= gh or jj >= gw:
+                    break
+                args.append(rows[ii][jj])
+            else:
+                row.append(f(*args))
+                continue
+            row.append(NA)
+        out.append(row)
+    return Area(out)
+
+
+def unit(x):
+    """A one-cell Area as its value (None for an empty cell); anything else unchanged."""
+    if x.__class__ is Area:
+        rows = x.rows
+        if len(rows) == 1 and len(rows[0]) == 1:
+            return rows[0][0]
+    return x
 
 
 @dataclass(frozen=True)
@@ -45,6 +94,20 @@ class Function:
                implicit intersection in a plain cell and lifts the function element by element in
                an array formula.
     min_args, max_args  the argument count Excel accepts (checked when compiling).
+    lazy       the arguments arrive unevaluated, each as a thunk (a function of no arguments that
+               returns the value): IF, IFERROR, CHOOSE evaluate only what they need.  An
+               unevaluated missing argument is None instead of a thunk.
+    cell       the implementation receives the formula cell's key as its first argument, before
+               Excel's arguments, and may read the workbook through CTX.book (OFFSET, INDIRECT,
+               CELL, ISFORMULA).  Such a call is always evaluated with Excel's exact semantics.
+    dynamic    the function makes references at run time (OFFSET, INDIRECT): the engine
+               re-evaluates its cells once every cell has a value, until nothing changes.
+    compile    a compile-time hook `compile(gen, args) -> str | None`: Python source for the call,
+               or None for the ordinary call.  gen is the code generator
+               (graddesc.engine.compiler._Gen): gen.fast says which path is compiled, gen.expr(node)
+               and gen.operand(node) compile an argument (operand: at a scalar position), gen.k is
+               the source of the formula cell's key, gen.local(name) a LET variable.  For forms
+               that need the formula's position (ROW(), COLUMN()) or scope (LET).
     """
 
     name: str
@@ -55,6 +118,10 @@ class Function:
     max_args: int = 255
     arrays: tuple = ()
     arrays_from: int | None = None
+    lazy: bool = False
+    cell: bool = False
+    dynamic: bool = False
+    compile: object = None
 
     def takes_array(self, i: int) -> bool:
         """Does argument i receive a range or array as a whole?"""
@@ -64,11 +131,13 @@ class Function:
 FUNCTIONS: dict[str, Function] = {}
 
 
-def fn(name, min_args=0, max_args=255, volatile=False, refs=False, arrays=(), arrays_from=None):
+def fn(name, min_args=0, max_args=255, volatile=False, refs=False, arrays=(), arrays_from=None,
+       lazy=False, cell=False, dynamic=False, compile=None):
     """Register the decorated implementation as Excel function `name` (upper case, with dots as
-    Excel spells it: "NORM.S.DIST"; no _xlfn. prefix)."""
+    Excel spells it: "NORM.S.DIST"; no _xlfn. prefix).  See Function for the flags."""
     def deco(impl):
-        FUNCTIONS[name] = Function(name, impl, volatile, refs, min_args, max_args, tuple(arrays), arrays_from)
+        FUNCTIONS[name] = Function(name, impl, volatile, refs, min_args, max_args, tuple(arrays), arrays_from,
+                                   lazy, cell, dynamic, compile)
         return impl
     return deco
 
@@ -77,6 +146,7 @@ class Context:
     """Workbook-wide settings a function may need; set by the engine before evaluating."""
 
     date1904 = False  # dates count from 1904-01-01 (workbookPr date1904="1"), not 1900
+    book = None  # the workbook being evaluated (for functions registered with cell=True)
 
 
 CTX = Context()

@@ -1,0 +1,95 @@
+"""Arrays in the engine: array constants, element-wise operators and functions, implicit
+intersection, the lazy functions (IF, IFERROR, IFS, SWITCH, CHOOSE, LET) and _xlfn. prefixes.
+Expected values follow Excel's documented rules: an operation between arrays is element by
+element, a one-row / one-column array (or a scalar) repeats, and a missing element is #N/A; a
+range used where one value is needed in a plain cell is intersected with the formula's row or
+column."""
+
+import pytest
+
+from graddesc.engine import Workbook, evaluate_formula
+
+CELLS = {"A1": 1.0, "A2": 2.0, "A3": 3.0, "B1": 10.0, "B2": 20.0, "B3": 30.0, "C1": "x", "C2": "#DIV/0!"}
+
+TABLE = [
+    # array constants: numbers (signed), text, booleans, errors; rows ';' columns ','
+    ("={1,2;3,4}", 1.0), ("=SUM({1,2;3,4})", 10.0), ("=INDEX({1,2;3,4},2,1)", 3.0),
+    ("=INDEX({-1,+2.5,-3E1},1,3)", -30.0), ('=INDEX({"a","b""c"},1,2)', 'b"c'), ("=INDEX({TRUE,FALSE},1,2)", False),
+    ("=INDEX({1,#N/A},1,2)", "#N/A"), ("=SUM({1,#DIV/0!})", "#DIV/0!"), ("=ROWS({1;2;3})", 3.0),
+    ("=COLUMNS({1,2;3,4})", 2.0), ("=COUNTA({1,\"a\",TRUE})", 3.0),
+    # operators broadcast element by element
+    ("=SUM({1,2;3,4}*2)", 20.0), ("=INDEX({1,2,3}+{10;20},2,3)", 23.0), ("=SUM({1,2,3}+{10;20})", 102.0),
+    ("=INDEX({1,2,3}+{1,2},1,3)", "#N/A"), ("=INDEX({1,2,3}+{1,2},1,2)", 4.0), ('=INDEX({"a","b"}&"x",1,2)', "bx"),
+    ("=INDEX(-{1,2},1,2)", -2.0), ("=INDEX({50,200}%,1,2)", 2.0), ("=INDEX({2,3}^2,1,2)", 9.0),
+    ("=SUMPRODUCT(--({1,2,3}>1))", 2.0), ('=SUMPRODUCT(--({"a","B","c"}="b"))', 1.0),
+    ("=INDEX({1,0}/{1,0},1,2)", "#DIV/0!"), ('=INDEX({1,"a"}+1,1,2)', "#VALUE!"), ("=SUM(A1:A3*B1:B3)", 140.0),
+    ("=SUMPRODUCT((A1:A3>1)*B1:B3)", 50.0), ("=SUMPRODUCT(A1:A3*{1;0;1})", 4.0),
+    # scalar functions lifted over arrays
+    ("=SUMPRODUCT(ABS({-1,-2}))", 3.0), ("=SUMPRODUCT(SQRT({4,9}))", 5.0), ("=INDEX(SQRT({4,-1}),1,2)", "#NUM!"),
+    # lazy functions as table entries
+    ("=IF(1,2,3)", 2.0), ("=IF(0,1)", False), ("=IF(0,1,)", 0.0), ("=IF(,1,2)", 2.0), ("=SUM(IF({1,0,1},{1,2,3},0))", 4.0),
+    ("=IF(C2,1,2)", "#DIV/0!"), ("=IF(1,A1:A3)", 1.0), ("=SUM(IF(1,A1:A3))", 6.0),
+    ("=IFERROR(1/0,5)", 5.0), ("=SUMPRODUCT(IFERROR(1/{1,0,2},0))", 1.5), ("=IFNA(NA(),1)", 1.0), ("=IFNA(1/0,1)", "#DIV/0!"),
+    ("=SUMPRODUCT(IFNA({1,#N/A,#DIV/0!},0)*0+1)", "#DIV/0!"),
+    ("=_xlfn.IFS(0,1,1,2)", 2.0), ("=_xlfn.IFS(1>2,1,2>3,2)", "#N/A"), ("=_xlfn.IFS(C2,1,TRUE,2)", "#DIV/0!"),
+    ('=_xlfn.SWITCH(3,1,"Sunday",2,"Monday",3,"Tuesday","No match")', "Tuesday"),
+    ('=_xlfn.SWITCH(99,1,"Sunday",2,"Monday","No match")', "No match"), ('=_xlfn.SWITCH(99,1,"Sunday")', "#N/A"),
+    ('=_xlfn.SWITCH("B","a",1,"b",2)', 2.0), ("=_xlfn.SWITCH(C2,1,2)", "#DIV/0!"),
+    ('=CHOOSE(2,"a","b","c")', "b"), ('=CHOOSE(2.9,"a","b","c")', "b"), ('=CHOOSE(4,"a","b","c")', "#VALUE!"),
+    ('=CHOOSE(0,"a")', "#VALUE!"), ("=CHOOSE(2,1/0,7)", 7.0), ("=SUM(CHOOSE(2,A1:A3,B1:B3))", 60.0),
+    ("=SUM(CHOOSE({1,2},1,2))", 3.0), ("=SUMPRODUCT(CHOOSE({1;2},A1:A2,B1:B2))", 21.0),
+    ("=_xlfn.LET(_xlpm.x,5,_xlpm.y,_xlpm.x+1,_xlpm.x*_xlpm.y)", 30.0), ("=_xlfn.LET(_xlpm.x,A1:A3,SUM(x))", 6.0),
+    ("=_xlfn.LET(_xlpm.x,2,_xlfn.LET(_xlpm.x,3,x)+x)", 5.0),
+    # _xlfn. / _xlws. prefixes
+    ("=_xlfn.SUM(1,2)", 3.0), ("=_xlfn._xlws.SUM(1,2)", 3.0),
+    # ROW / COLUMN: the formula's own cell, a range's first, all of them in an array context
+    ("=ROW()", 1.0), ("=COLUMN()", 702.0), ("=ROW(B7)", 7.0), ("=COLUMN(C1:E1)", 3.0),
+    ("=SUMPRODUCT(ROW(A1:A3))", 6.0), ("=SUMPRODUCT(COLUMN(A1:C1))", 6.0), ("=ROW(#REF!)", "#REF!"),
+]
+
+
+def _expected(x):
+    return x
+
+
+@pytest.mark.parametrize("formula,expected", TABLE, ids=[f for f, _ in TABLE])
+def test_formula(formula, expected):
+    got = evaluate_formula(formula, CELLS)  # the formula is in ZZ1
+    if isinstance(expected, float):
+        assert type(got) is float and got == pytest.approx(expected, rel=1e-15, abs=0), got
+    elif isinstance(expected, bool):
+        assert got is expected
+    else:
+        assert str(got) == expected and type(got) is not float, got
+
+
+def _book(cells):
+    wb = Workbook.from_cells({"S": cells})
+    wb.evaluate()
+    return wb
+
+
+def test_implicit_intersection_in_plain_cells():
+    """A range at a scalar position takes the cell in the formula's row (one column) or column
+    (one row); outside the range it is #VALUE!."""
+    cells = dict(CELLS, D2="=A1:A3*10", D5="=A1:A3*10", D3="=@A1:A3", E2="=A1:A3", F9="=B1:C1&\"\"",
+                 B9="=A1:C1", D9="=ABS(A1:A3)", D1="=SUM(A1:A3)")
+    wb = _book(cells)
+    assert wb.value("S", "D2") == 20.0
+    assert str(wb.value("S", "D5")) == "#VALUE!"
+    assert wb.value("S", "D3") == 3.0
+    assert wb.value("S", "E2") == 2.0
+    assert str(wb.value("S", "F9")) == "#VALUE!"  # B1:C1 has no column F
+    assert wb.value("S", "B9") == 10.0
+    assert str(wb.value("S", "D9")) == "#VALUE!"
+    assert wb.value("S", "D1") == 6.0
+
+
+def test_fast_and_exact_agree_on_arrays():
+    cells = {f: f for f, _ in TABLE[:20]}
+    for path_fast in (True, False):
+        wb = Workbook.from_cells({"S": {"A1": 1.0, "B1": "={1,2}+A1", "B2": "=SUM(A1:A3*2)"}})
+        wb._use_fast = path_fast
+        wb.evaluate()
+        assert wb.value("S", "B1") == 2.0 and wb.value("S", "B2") == 2.0
+    assert cells
