@@ -67,6 +67,8 @@ def _jsonable(v):
 
 
 def _same(cached, computed) -> bool:
+    if isinstance(cached, ExcelError) or isinstance(computed, ExcelError):
+        return isinstance(cached, ExcelError) and isinstance(computed, ExcelError) and cached.code == computed.code
     if isinstance(cached, bool) or isinstance(computed, bool):
         return (isinstance(cached, bool) and isinstance(computed, bool) and cached == computed) or \
             (not isinstance(cached, str) and not isinstance(computed, str) and cached is not None
@@ -102,8 +104,6 @@ def recalc(path, compare_cached: bool = False, output=None) -> tuple[Workbook, R
                 reason = "volatile function (RAND, NOW, OFFSET, INDIRECT, ...) or depends on one"
             elif cached is None:
                 reason = "no cached value in the file"
-            elif isinstance(cached, str) and cached.startswith("#"):
-                reason = f"error value {cached} cached (applications differ in error codes)"
             if reason:
                 rep.skipped.append({"cell": cell, "reason": reason})
                 stats["skipped"] += 1

@@ -178,11 +178,112 @@ def test_types_errors_and_cached_values(tmp_path):
     assert c[(2, 1)] == (None, "1/0", None)
     assert c[(2, 2)][2] == "#DIV/0!" and isinstance(c[(2, 2)][2], ErrorValue)
     assert c[(2, 3)][2] is True and c[(2, 4)][2] == "x" and c[(2, 5)][2] == -5000.0
-    assert c[(2, 6)] == (None, "E1*3", -7500.0) and c[(3, 6)] == (-7500.0, None, None)
-    wb = Workbook.load(path).evaluate()
+    # the array's other cell holds its cached result, not an input value
+    assert c[(2, 6)] == (None, "E1*3", -7500.0) and c[(3, 6)] == (None, None, -7500.0)
+    wb = Workbook.load(path)
+    assert wb.cached("S", "B2") is ERRORS["#DIV/0!"]  # a cached error is an ExcelError
+    assert wb.cached("S", "F3") == -7500.0 and wb.value("S", "F3") is None
+    assert wb.array_formulas == {wb.key("S", "F2"): (2, 6, 3, 6)} and not wb.dynamic_arrays
+    wb.evaluate()
     assert wb.value("S", "C1") is ERRORS["#DIV/0!"] and wb.value("S", "B2") is ERRORS["#DIV/0!"]
     assert wb.value("S", "A2") is ERRORS["#DIV/0!"] and wb.value("S", "E2") == -5000.0
     assert wb.value("S", "F2") == -7500.0 and wb.cached("S", "E2") == -5000.0
+
+
+METADATA = (f'<metadata xmlns="{NS}" xmlns:xda="http://schemas.microsoft.com/office/spreadsheetml/2017/dynamicarray">'
+            '<metadataTypes count="2"><metadataType name="XLMDX"/><metadataType name="XLDAPR"/></metadataTypes>'
+            '<futureMetadata name="XLDAPR" count="2"><bk><extLst><ext uri="{bdbb8cdc-fa1e-496e-a857-3c3f30c029c3}">'
+            '<xda:dynamicArrayProperties fDynamic="0" fCollapsed="0"/></ext></extLst></bk>'
+            '<bk><extLst><ext uri="{bdbb8cdc-fa1e-496e-a857-3c3f30c029c3}">'
+            '<xda:dynamicArrayProperties fDynamic="1" fCollapsed="0"/></ext></extLst></bk></futureMetadata>'
+            '<cellMetadata count="2"><bk><rc t="2" v="0"/></bk><bk><rc t="2" v="1"/></bk></cellMetadata></metadata>')
+
+
+def test_arrays_dynamic_tables_externals_date1904_application(tmp_path):
+    """What a file saved by Excel 365 carries beyond cells: dynamic arrays (cm= -> metadata.xml),
+    legacy array formulas, tables through the sheet's relationships, an external link ([1] in
+    formulas) with its cached values and names, workbookPr date1904 and the saving application."""
+    rows = ('<row r="1"><c r="A1" cm="2"><f t="array" ref="A1:B2">SEQUENCE(2,2)</f><v>1</v></c><c r="B1"><v>2</v></c>'
+            '<c r="D1" cm="1"><f t="array" ref="D1:D2">E1:E2*2</f><v>2</v></c><c r="E1"><v>1</v></c></row>'
+            '<row r="2"><c r="A2"><v>3</v></c><c r="B2" t="e"><v>#N/A</v></c><c r="C2"><v>9</v></c>'
+            '<c r="D2"><v>4</v></c><c r="E2"><v>2</v></c></row>'
+            '<row r="3"><c r="A3"><f>[1]Prices!B2*2</f><v>10</v></c><c r="B3"><v>8</v></c></row>')
+    sheet = f'<worksheet xmlns="{NS}"><sheetData>{rows}</sheetData><tableParts count="1"><tablePart r:id="rId1" ' \
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/></tableParts></worksheet>'
+    names = ('<workbookPr date1904="1"/><externalReferences><externalReference r:id="rId50"/></externalReferences>'
+             '<definedNames><definedName name="_xlnm.Print_Area" localSheetId="0">S!$A$1:$B$2</definedName>'
+             '<definedName name="secret" hidden="1">S!$C$2</definedName></definedNames>')
+    table = (f'<table xmlns="{NS}" id="1" name="Table1" displayName="Sales" ref="A5:B8" totalsRowCount="1">'
+             '<tableColumns count="2"><tableColumn id="1" name="Item"/><tableColumn id="2" name="Amount"/>'
+             '</tableColumns></table>')
+    link = (f'<externalLink xmlns="{NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<externalBook r:id="rId1"><sheetNames><sheetName val="Notes"/><sheetName val="Prices"/></sheetNames>'
+            '<definedNames><definedName name="Rate" refersTo="=Prices!$B$2"/>'
+            '<definedName name="Local" refersTo="=Notes!$A$1" sheetId="0"/></definedNames>'
+            '<sheetDataSet><sheetData sheetId="1"><row r="2"><cell r="B2"><v>5</v></cell>'
+            '<cell r="C2" t="str"><v>pear</v></cell><cell r="D2" t="e"><v>#REF!</v></cell>'
+            '<cell r="E2" t="b"><v>1</v></cell></row></sheetData></sheetDataSet></externalBook></externalLink>')
+    rel = '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{}</Relationships>'
+    extra = {
+        "xl/worksheets/_rels/sheet1.xml.rels": rel.format(
+            f'<Relationship Id="rId1" Type="{REL_T}table" Target="../tables/table1.xml"/>'),
+        "xl/tables/table1.xml": table,
+        "xl/externalLinks/externalLink7.xml": link,
+        "xl/externalLinks/_rels/externalLink7.xml.rels": rel.format(
+            f'<Relationship Id="rId1" Type="{REL_T}externalLinkPath" Target="file:///C:/data/prices.xlsx" '
+            'TargetMode="External"/>'),
+        "xl/metadata.xml": METADATA,
+        "docProps/app.xml": '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+                            'extended-properties"><Application>Microsoft Excel</Application></Properties>',
+        "_rels/.rels": rel.format(
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>'),
+        "xl/_rels/workbook.xml.rels": rel.format(
+            f'<Relationship Id="rId1" Type="{REL_T}worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId50" Type="{REL_T}externalLink" Target="externalLinks/externalLink7.xml"/>'
+            f'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'sheetMetadata" Target="metadata.xml"/>'),
+    }
+    path = tmp_path / "x.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", CT)
+        z.writestr("xl/workbook.xml", workbook_xml(["S"], names))
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        for name, data in extra.items():
+            z.writestr(name, data)
+    raw = read_workbook(path)
+    assert raw.sheets[0].arrays == {(1, 1): (1, 1, 2, 2), (1, 4): (1, 4, 2, 4)}
+    assert raw.sheets[0].dynamic == {(1, 1)}  # D1's cm points at fDynamic="0": a legacy array
+    assert raw.date1904 and raw.application == "Microsoft Excel"
+    wb = Workbook.load(path)
+    k = wb.key
+    assert wb.array_formulas == {k("S", "A1"): (1, 1, 2, 2), k("S", "D1"): (1, 4, 2, 4)}
+    assert wb.dynamic_arrays == {k("S", "A1")}
+    assert wb.formula("S", "A1") == "=SEQUENCE(2,2)" and wb.formula("S", "B1") is None
+    # the array's other cells: cached results (an error too), not inputs; cells outside are inputs
+    assert [wb.cached("S", a) for a in ("B1", "A2", "B2", "D2")] == [2.0, 3.0, ERRORS["#N/A"], 4.0]
+    assert [wb.value("S", a) for a in ("B1", "A2", "B2", "D2")] == [None] * 4
+    assert wb.value("S", "C2") == 9.0 and wb.value("S", "E2") == 2.0 and wb.value("S", "B3") == 8.0
+    assert wb.date1904 and wb.application == "Microsoft Excel"
+    t = wb.tables["sales"]
+    assert (t.name, t.display_name, t.sheet, t.sheet_index, t.ref) == ("Table1", "Sales", "S", 0, (5, 1, 8, 2))
+    assert t.columns == ("Item", "Amount") and (t.header_rows, t.totals_rows) == (1, 1)
+    assert t.data_rows == (6, 7) and t.column("amount") == 2 and t.column("nope") is None
+    assert wb.tables["table1"] is t  # its name too, when it differs from the display name
+    ext = wb.externals[1]  # [1]: the first <externalReference>, whatever the part's file number
+    assert ext.target == "file:///C:/data/prices.xlsx" and ext.sheet_names == ("Notes", "Prices")
+    assert ext.value("prices", 2, 2) == 5.0 and ext.value("Prices", 2, 3) == "pear"
+    assert ext.value("Prices", 2, 4) is ERRORS["#REF!"] and ext.value("Prices", 2, 5) is True
+    assert ext.value("Notes", 2, 2) is None
+    assert ext.names == {("rate", None): "Prices!$B$2", ("local", "notes"): "Notes!$A$1"}
+    assert wb.defined_names == {("secret", None): "S!$C$2"}  # hidden names kept, _xlnm. built-ins not
+    from graddesc.engine.functions.base import CTX
+
+    wb.evaluate(strict=False)
+    assert CTX.date1904 is True  # evaluation works in the file's date system
+    Workbook.from_cells({"S": {"A1": "=1+1"}}).evaluate()
+    assert CTX.date1904 is False
 
 
 def test_cells_and_rows_without_r(tmp_path):

@@ -7,10 +7,12 @@ import bisect
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from graddesc.engine.compiler import (
     ABS, COL_MASK, NOT_COL, REL, ROW_SHIFT, ROWREL, SHEET_SHIFT, Compiler, Context, dep_key, evaluate_exact,
     make_key, split_key)
+from graddesc.engine.functions.base import CTX
 from graddesc.engine.parser import MAX_COL, MAX_ROW, col_letters, col_number, parse
 from graddesc.engine.values import ERRORS, NAME, REF, VALUE, ExcelError
 from graddesc.errors import CircularReferenceError, FormulaError, UnknownFunctionError, WorkbookError
@@ -53,12 +55,62 @@ class FormulaTexts(Mapping):
         return len(self._raw)
 
 
+@dataclass(frozen=True)
+class Table:
+    """An Excel table (ListObject): formulas refer to it as `display_name[Column]`.  ref is (r1, c1,
+    r2, c2) with the header and totals rows included; columns are the header names, left to right."""
+
+    name: str
+    display_name: str
+    sheet: str
+    sheet_index: int
+    ref: tuple
+    columns: tuple
+    header_rows: int = 1
+    totals_rows: int = 0
+
+    @property
+    def data_rows(self) -> tuple:
+        """(first, last) row of the data body (last < first when the table has no data rows)."""
+        return self.ref[0] + self.header_rows, self.ref[2] - self.totals_rows
+
+    def column(self, name: str) -> int | None:
+        """The sheet column number of a table column, by name (case-insensitive), or None."""
+        low = name.lower()
+        for i, c in enumerate(self.columns):
+            if c.lower() == low:
+                return self.ref[1] + i
+        return None
+
+
+@dataclass(frozen=True)
+class External:
+    """A linked workbook ([index] in formulas) with the values the saving application cached from it:
+    cells {(lower sheet name, row, col): value}, names {(lower name, lower sheet name or None): text}."""
+
+    index: int
+    target: str
+    sheet_names: tuple
+    cells: dict = field(default_factory=dict)
+    names: dict = field(default_factory=dict)
+
+    def value(self, sheet: str, row: int, col: int):
+        """The cached value of [index]sheet!(row, col), None when the file holds none."""
+        return self.cells.get((sheet.lower(), row, col))
+
+
 class Workbook:
     """A workbook's cells, formulas and defined names, evaluated by graddesc's engine.
 
     V: key -> value of every non-empty cell (float, str, bool or ExcelError); formulas: key ->
-    text; cached_values: key -> the value the file stored beside a formula; skipped: key -> reason
-    (lenient mode); volatile: keys of volatile cells and of the cells depending on them."""
+    text; cached_values: key -> the value the file stored beside a formula, and in the cells of an
+    array formula's range (its result as the file stored it); skipped: key -> reason (lenient
+    mode); volatile: keys of volatile cells and of the cells depending on them.
+    From a file: array_formulas: anchor key -> (r1, c1, r2, c2), the range of an array formula
+    (the formula text is in `formulas` at the anchor); dynamic_arrays: the anchors that are Excel
+    365 dynamic (spilling) arrays; tables: lower table name -> Table; externals: [N] -> External;
+    date1904: serial dates count from 1904 (evaluation sets CTX.date1904); application: which
+    program saved the file ("" if unknown)."""
 
     def __init__(self, path: str = "<memory>"):
         self.path = path
@@ -81,6 +133,12 @@ class Workbook:
         self._compiler = None
         self._use_fast = True  # False: EXACT only (tests compare the two paths)
         self._strict = True
+        self.array_formulas: dict[int, tuple] = {}
+        self.dynamic_arrays: set[int] = set()
+        self.tables: dict[str, Table] = {}
+        self.externals: dict[int, External] = {}
+        self.date1904 = False
+        self.application = ""
 
     # ------------------------------------------------------------------ construction
     def add_sheet(self, name: str) -> int:
@@ -136,18 +194,36 @@ class Workbook:
             for row, col, value, formula, cached in sh.cells:
                 k = base | (row << ROW_SHIFT) | col
                 if formula is None:
+                    if value is None:  # inside an array formula's range: its result, as cached
+                        if cached.__class__ is err_type:
+                            cached = errors.get(cached, VALUE)
+                        cached_values[k] = cached
+                        continue
                     if value.__class__ is err_type:
                         value = errors.get(value, VALUE)
                     V[k] = value
                 else:
                     ftext[k] = formula if formula.__class__ is not shared_type else _Shared(formula)
                     if cached is not None:
+                        if cached.__class__ is err_type:
+                            cached = errors.get(cached, VALUE)
                         cached_values[k] = cached
                 if row > max_row:
                     max_row = row
                 if col > max_col:
                     max_col = col
             sh.cells = []  # free the reader's copy as we go
+            for (row, col), rng in sh.arrays.items():
+                k = base | (row << ROW_SHIFT) | col
+                wb.array_formulas[k] = rng
+                if (row, col) in sh.dynamic:
+                    wb.dynamic_arrays.add(k)
+                max_row, max_col = max(max_row, rng[2]), max(max_col, rng[3])
+            for t in sh.tables:
+                table = Table(t.name, t.display_name, sh.name, i, t.ref, t.columns, t.header_rows, t.totals_rows)
+                wb.tables.setdefault(t.display_name.lower(), table)
+                if t.name and t.name.lower() != t.display_name.lower():
+                    wb.tables.setdefault(t.name.lower(), table)
             if max_row:
                 wb.max_row[i] = max_row
                 wb.max_col[i] = max_col
@@ -155,6 +231,19 @@ class Workbook:
             if scope is not None and not 0 <= scope < len(wb.sheet_names):
                 continue
             wb.add_name(name, text, scope)
+        for link in raw.externals:
+            sheets = link.sheet_names
+            cells = {}
+            for (pos, row, col), v in link.cells.items():
+                if 0 <= pos < len(sheets):
+                    cells[(sheets[pos].lower(), row, col)] = errors.get(v, VALUE) if v.__class__ is err_type else v
+            names = {}
+            for name, pos, text in link.names:
+                scope = sheets[pos].lower() if pos is not None and 0 <= pos < len(sheets) else None
+                names[(name.lower(), scope)] = text
+            wb.externals[link.index] = External(link.index, link.target, tuple(sheets), cells, names)
+        wb.date1904 = raw.date1904
+        wb.application = raw.application
         return wb
 
     @classmethod
@@ -302,6 +391,7 @@ class Workbook:
         handle (unknown function, bad syntax) or a circular reference raises, naming the cell.
         Lenient (strict=False): such cells get an error value (#NAME?, #REF! in a cycle) and are
         listed in `skipped` with the reason, and so is every cell depending on them."""
+        CTX.date1904 = self.date1904
         self.skipped = {}
         self.volatile = set()
         ctx = Context(self._sheet_index, self._resolve_text, self.max_row, self.max_col)
@@ -542,4 +632,4 @@ def _normalize(v):
     return str(v)
 
 
-__all__ = ["Workbook", "FormulaTexts", "address"]
+__all__ = ["External", "FormulaTexts", "Table", "Workbook", "address"]

@@ -14,8 +14,9 @@ Parser choice, measured on a 6.2 MB sheet of 111k cells: expat with Python handl
 ElementTree's XMLPullParser (end events) 0.34 s, a strict regular expression 0.08 s plus 0.035 s
 for an expat validation pass (not worth a second code path for the same data).
 
-Result: RawWorkbook(path, sheets=[RawSheet(name, cells)], names=[DefinedName(name, sheet_index |
-None, text)]).  A cell is a tuple (row, col, value, formula, cached), row and col 1-based:
+Result: RawWorkbook(path, sheets=[RawSheet(name, cells, arrays, dynamic, tables)], names=[DefinedName(name,
+sheet_index | None, text)], externals=[ExternalLink], date1904, application).  A cell is a tuple
+(row, col, value, formula, cached), row and col 1-based:
 * a constant: formula None, value float | str | bool | ErrorValue (t="e"), cached None;
 * a formula:  value None, formula = its text without '=' (str), cached = the value the saving
   application stored beside it (None if there was none);
@@ -23,8 +24,16 @@ None, text)]).  A cell is a tuple (row, col, value, formula, cached), row and co
   master cell: the same formula moved by (row - master row, col - master col), so an engine can
   reuse the master's compiled shape without reading the text again; `formula_text()` gives the
   child's own text when it is needed.
-Array formulas (t="array") are the formula of their top-left cell; the other cells of the array
-keep their cached values as constants.  Dates (t="d") stay ISO text.
+* a cell inside an array formula's range other than its anchor: value None, formula None, cached =
+  the value the application stored there (the array's result), so that it is compared, not taken
+  as an input.
+Array formulas (<f t="array" ref="A1:B3">, and Excel 365's dynamic arrays, which are the same element
+plus a cm= attribute pointing at xl/metadata.xml's dynamicArrayProperties fDynamic="1") are the
+formula of their top-left cell; RawSheet.arrays maps the anchor (row, col) to its range (r1, c1, r2,
+c2) and RawSheet.dynamic holds the anchors that are dynamic (spilling) arrays.  Tables
+(xl/tables/tableN.xml, through each sheet's relationships) are RawTable entries of their sheet;
+external links (xl/externalLinks/externalLinkN.xml) are ExternalLink entries, index N as formulas
+write [N] (the order of <externalReferences> in workbook.xml).  Dates (t="d") stay ISO text.
 """
 
 from __future__ import annotations
@@ -75,25 +84,54 @@ class DefinedName(NamedTuple):
     text: str  # what it refers to, e.g. "'My sheet'!$B$5", "0.5", "#REF!"
 
 
+class RawTable(NamedTuple):
+    """A table part (ListObject): formulas refer to it as displayName[Column]."""
+
+    name: str
+    display_name: str
+    ref: tuple  # (r1, c1, r2, c2), header and totals rows included
+    columns: tuple  # column names, left to right
+    header_rows: int  # headerRowCount (0 or 1)
+    totals_rows: int  # totalsRowCount (0 or 1)
+
+
+class ExternalLink(NamedTuple):
+    """Another workbook a formula refers to as [index]Sheet!A1, with the values the saving application
+    cached from it."""
+
+    index: int  # N of [N] in formulas (1-based)
+    target: str  # the linked file as stored ("" when the part names none)
+    sheet_names: tuple
+    cells: dict  # (sheet position, row, col) -> value (float, str, bool or ErrorValue)
+    names: tuple  # DefinedName(name, sheet position | None, refersTo text without '=')
+
+
 class RawSheet:
-    __slots__ = ("name", "cells", "kind")
+    __slots__ = ("name", "cells", "kind", "arrays", "dynamic", "tables")
 
     def __init__(self, name: str, cells=None, kind: str = "worksheet"):
         self.name = name
         self.cells = [] if cells is None else cells  # (row, col, value, formula, cached)
         self.kind = kind  # worksheet, chartsheet, dialogsheet, macrosheet (only worksheets have cells)
+        self.arrays: dict = {}  # (row, col) of an array formula's anchor -> (r1, c1, r2, c2)
+        self.dynamic: set = set()  # anchors of dynamic (spilling) arrays
+        self.tables: list = []  # RawTable
 
     def __repr__(self):
         return f"RawSheet({self.name!r}, {len(self.cells)} cells)"
 
 
 class RawWorkbook:
-    __slots__ = ("path", "sheets", "names")
+    __slots__ = ("path", "sheets", "names", "externals", "date1904", "application")
 
-    def __init__(self, path: str, sheets: list, names: list):
+    def __init__(self, path: str, sheets: list, names: list, externals=(), date1904: bool = False,
+                 application: str = ""):
         self.path = path
         self.sheets = sheets
         self.names = names
+        self.externals = list(externals)  # ExternalLink, in [N] order
+        self.date1904 = date1904  # workbookPr date1904: serial dates count from 1904-01-01
+        self.application = application  # docProps/app.xml <Application>, e.g. "Microsoft Excel"
 
     def __repr__(self):
         return f"RawWorkbook({self.path!r}, sheets={self.sheets!r}, names={len(self.names)})"
@@ -213,8 +251,9 @@ def _local(tag):
     return tag.rpartition(_SEP)[2]
 
 
-def _rels(path, budget, z, part) -> dict:
-    """{relationship id: (target part, type)} of a part (internal targets only)."""
+def _rels(path, budget, z, part, external: bool = False) -> dict:
+    """{relationship id: (target part, type)} of a part: internal targets only, unless `external`
+    (then an external target is given as written, e.g. a linked workbook's file name)."""
     folder, base = posixpath.split(part)
     rel_name = posixpath.join(folder, "_rels", base + ".rels")
     out = {}
@@ -222,10 +261,15 @@ def _rels(path, budget, z, part) -> dict:
         return out
 
     def start(tag, attrs):
-        if _local(tag) == "Relationship" and attrs.get("TargetMode") != "External":
-            target = attrs.get("Target", "")
-            full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            out[attrs.get("Id")] = (full, attrs.get("Type", ""))
+        if _local(tag) != "Relationship":
+            return
+        target = attrs.get("Target", "")
+        if attrs.get("TargetMode") == "External":
+            if external:
+                out[attrs.get("Id")] = (target, attrs.get("Type", ""))
+            return
+        full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[attrs.get("Id")] = (full, attrs.get("Type", ""))
 
     _parse(path, budget, z, rel_name, start)
     return out
@@ -268,10 +312,34 @@ _COLS: dict = {}
 _DIGITS = "0123456789"
 
 
-def _read_sheet(path, budget, z, part, strings, sh: RawSheet):
-    """Stream one worksheet's cells into sh.cells."""
+_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+
+
+def _ref_range(text) -> tuple | None:
+    """'B2:D5' or 'B2' -> (r1, c1, r2, c2), or None when it does not read as a range on the sheet."""
+    if not text:
+        return None
+    a, _, b = text.partition(":")
+    m1 = _CELL_REF.match(a.strip())
+    m2 = _CELL_REF.match(b.strip()) if b else m1
+    if not m1 or not m2:
+        return None
+    r1, c1, r2, c2 = int(m1.group(2)), col_index(m1.group(1)), int(m2.group(2)), col_index(m2.group(1))
+    if r1 > r2:
+        r1, r2 = r2, r1
+    if c1 > c2:
+        c1, c2 = c2, c1
+    if not (1 <= r1 and r2 <= MAX_ROW and 1 <= c1 and c2 <= MAX_COL):
+        return None
+    return r1, c1, r2, c2
+
+
+def _read_sheet(path, budget, z, part, strings, sh: RawSheet, dynamic_cm=frozenset()):
+    """Stream one worksheet's cells into sh.cells (and its array formulas into sh.arrays)."""
     cells = sh.cells
     append = cells.append
+    arrays, dynamic = sh.arrays, sh.dynamic
+    spilling: list = []  # ranges (r1, c1, r2, c2) of multi-cell arrays whose rows are still to come
     shared: dict = {}
     buf: list = []
     clear = buf.clear
@@ -284,6 +352,7 @@ def _read_sheet(path, budget, z, part, strings, sh: RawSheet):
     row = 0
     col = 0
     ctype = None
+    cm = None
     fattrs = None
     ftext = None
     vtext = None
@@ -292,7 +361,7 @@ def _read_sheet(path, budget, z, part, strings, sh: RawSheet):
     is_parts: list = []
 
     def start(tag, attrs):
-        nonlocal row, col, ctype, fattrs, ftext, vtext, in_is, rph
+        nonlocal row, col, ctype, cm, fattrs, ftext, vtext, in_is, rph
         if tag == C:
             r = attrs.get("r")
             if r is not None:
@@ -312,6 +381,7 @@ def _read_sheet(path, budget, z, part, strings, sh: RawSheet):
             else:
                 col += 1
             ctype = attrs.get("t")
+            cm = attrs.get("cm")
             fattrs = ftext = vtext = None
         elif tag == F:
             fattrs = attrs
@@ -325,6 +395,8 @@ def _read_sheet(path, budget, z, part, strings, sh: RawSheet):
                 _fail(path, f"{sh.name}: row {row} is outside the sheet")
             col = 0
             clear()
+            if spilling:
+                spilling[:] = [x for x in spilling if x[2] >= row]
         elif tag == IS:
             in_is = True
             is_parts.clear()
@@ -382,6 +454,14 @@ def _read_sheet(path, budget, z, part, strings, sh: RawSheet):
                             if master is not None:
                                 append((row, col, None, master, value))
                                 return
+                    elif ft == "array":
+                        rng = _ref_range(fa.get("ref")) or (row, col, row, col)
+                        if text and rng[0] == row and rng[1] == col:
+                            arrays[(row, col)] = rng
+                            if cm is not None and cm in dynamic_cm:
+                                dynamic.add((row, col))
+                            if rng[2] > row or rng[3] > col:
+                                spilling.append(rng)
                     elif ft == "dataTable":
                         text = None  # a what-if table: keep the values
                 if text:
@@ -391,6 +471,11 @@ def _read_sheet(path, budget, z, part, strings, sh: RawSheet):
                     append((row, col, None, text, value))
                     return
             if value is not None:
+                if spilling:
+                    for rng in spilling:
+                        if rng[0] <= row <= rng[2] and rng[1] <= col <= rng[3]:
+                            append((row, col, None, None, value))  # part of an array's result
+                            return
                 append((row, col, value, None, None))
         elif tag == F:
             ftext = join(buf)
@@ -424,25 +509,44 @@ def _find_workbook_part(path, budget, z) -> str:
     _fail(path, "not a workbook (no xl/workbook.xml in the zip)")
 
 
-def _workbook_xml(path, budget, z, wb_part):
-    """(sheets [(name, relationship id)], names [DefinedName])."""
+def _rid(attrs):
+    return attrs.get(NS_REL + _SEP + "id") or attrs.get(NS_REL_STRICT + _SEP + "id")
+
+
+def _true(text) -> bool:
+    return text is not None and text.strip().lower() in ("1", "true")
+
+
+class _WorkbookPart(NamedTuple):
+    sheets: list  # (name, relationship id)
+    names: list  # DefinedName
+    external_rids: list  # relationship ids of <externalReference>, in [N] order
+    date1904: bool
+
+
+def _workbook_xml(path, budget, z, wb_part) -> _WorkbookPart:
     sheets = []
     names = []
+    externals = []
     buf = []
     current = None
     seen_sheets = False
+    date1904 = False
 
     def start(tag, attrs):
-        nonlocal current, seen_sheets
+        nonlocal current, seen_sheets, date1904
         name = _local(tag)
         if name == "sheet":
-            rid = attrs.get(NS_REL + _SEP + "id") or attrs.get(NS_REL_STRICT + _SEP + "id")
-            sheets.append((attrs.get("name", f"Sheet{len(sheets) + 1}"), rid))
+            sheets.append((attrs.get("name", f"Sheet{len(sheets) + 1}"), _rid(attrs)))
         elif name == "sheets":
             seen_sheets = True
         elif name == "definedName":
             current = attrs
             buf.clear()
+        elif name == "workbookPr":
+            date1904 = _true(attrs.get("date1904"))
+        elif name == "externalReference":
+            externals.append(_rid(attrs))
 
     def end(tag):
         nonlocal current
@@ -457,7 +561,163 @@ def _workbook_xml(path, budget, z, wb_part):
     _parse(path, budget, z, wb_part, start, end, buf.append)
     if not seen_sheets:
         _fail(path, "not a workbook (no sheets in workbook.xml)")
-    return sheets, names
+    return _WorkbookPart(sheets, names, externals, date1904)
+
+
+def _dynamic_cm(path, budget, z, part) -> frozenset:
+    """The cm= values (cell metadata indexes, 1-based, as text) that mark a dynamic array in
+    xl/metadata.xml: cellMetadata/bk/rc(t -> metadataType XLDAPR, v -> futureMetadata XLDAPR bk
+    whose dynamicArrayProperties has fDynamic="1")."""
+    types: list = []  # metadataType names, 1-based by position
+    dynamic_fm: list = []  # futureMetadata XLDAPR blocks: fDynamic of each
+    cell_bk: list = []  # cellMetadata blocks: first (t, v) of each
+    where = []  # element stack of the parts we care about
+
+    def start(tag, attrs):
+        name = _local(tag)
+        if name == "metadataType":
+            types.append(attrs.get("name", ""))
+        elif name == "futureMetadata":
+            where.append("fm:" + attrs.get("name", ""))
+        elif name == "cellMetadata":
+            where.append("cell")
+        elif name == "bk" and where:
+            if where[-1] == "fm:XLDAPR":
+                dynamic_fm.append(False)
+            elif where[-1] == "cell":
+                cell_bk.append(None)
+        elif name == "dynamicArrayProperties" and where and where[-1] == "fm:XLDAPR" and dynamic_fm:
+            dynamic_fm[-1] = _true(attrs.get("fDynamic"))
+        elif name == "rc" and where and where[-1] == "cell" and cell_bk and cell_bk[-1] is None:
+            try:
+                cell_bk[-1] = (int(attrs.get("t", "0")), int(attrs.get("v", "0")))
+            except ValueError:
+                pass
+
+    def end(tag):
+        name = _local(tag)
+        if name in ("futureMetadata", "cellMetadata") and where:
+            where.pop()
+
+    _parse(path, budget, z, part, start, end)
+    out = set()
+    for i, tv in enumerate(cell_bk, start=1):
+        if tv is None:
+            continue
+        t, v = tv
+        if 1 <= t <= len(types) and types[t - 1] == "XLDAPR" and 0 <= v < len(dynamic_fm) and dynamic_fm[v]:
+            out.add(str(i))
+    return frozenset(out)
+
+
+def _table(path, budget, z, part) -> RawTable | None:
+    info: dict = {}
+    columns: list = []
+
+    def start(tag, attrs):
+        name = _local(tag)
+        if name == "table":
+            info.update(attrs)
+        elif name == "tableColumn":
+            columns.append(attrs.get("name", ""))
+
+    _parse(path, budget, z, part, start)
+    rng = _ref_range(info.get("ref"))
+    if rng is None:
+        return None
+
+    def count(attr, default):
+        try:
+            return int(info.get(attr, default))
+        except ValueError:
+            return default
+
+    name = info.get("name") or info.get("displayName") or ""
+    return RawTable(name, info.get("displayName") or name, rng, tuple(columns),
+                    count("headerRowCount", 1), count("totalsRowCount", 0))
+
+
+def _external_link(path, budget, z, part, index) -> ExternalLink:
+    rels = _rels(path, budget, z, part, external=True)
+    target = ""
+    sheet_names: list = []
+    cells: dict = {}
+    names: list = []
+    buf: list = []
+    state = {"sheet": 0, "cell": None, "t": None, "v": None}
+
+    def start(tag, attrs):
+        name = _local(tag)
+        if name == "externalBook":
+            nonlocal target
+            target = rels.get(_rid(attrs), ("", ""))[0]
+        elif name == "sheetName":
+            sheet_names.append(attrs.get("val", ""))
+        elif name == "definedName":
+            scope = attrs.get("sheetId")
+            text = attrs.get("refersTo", "")
+            names.append(DefinedName(attrs.get("name", ""), int(scope) if scope and scope.isdigit() else None,
+                                     text[1:] if text.startswith("=") else text))
+        elif name == "sheetData":
+            sid = attrs.get("sheetId", "0")
+            state["sheet"] = int(sid) if sid.isdigit() else 0
+        elif name == "cell":
+            state["cell"] = _ref_range(attrs.get("r"))
+            state["t"] = attrs.get("t")
+            state["v"] = None
+        elif name == "v":
+            buf.clear()
+
+    def end(tag):
+        name = _local(tag)
+        if name == "v":
+            state["v"] = "".join(buf)
+        elif name == "cell":
+            rc, t, v = state["cell"], state["t"], state["v"]
+            if rc is None or v is None:
+                return
+            if t == "e":
+                value = ErrorValue(v.strip())
+            elif t == "b":
+                value = _true(v)
+            elif t in ("s", "str", "inlineStr"):
+                value = v
+            else:
+                try:
+                    value = float(v)
+                except ValueError:
+                    value = v
+            cells[(state["sheet"], rc[0], rc[1])] = value
+
+    _parse(path, budget, z, part, start, end, buf.append)
+    return ExternalLink(index, target, tuple(sheet_names), cells, tuple(names))
+
+
+def _application(path, budget, z) -> str:
+    """docProps/app.xml's <Application>: which program saved the file ("" if not said)."""
+    part = None
+    if "_rels/.rels" in z.NameToInfo:
+        for target, typ in _rels(path, budget, z, "").values():
+            if typ.endswith("/extended-properties") and target in z.NameToInfo:
+                part = target
+    if part is None:
+        return ""
+    buf: list = []
+    out: list = []
+    inside = [False]
+
+    def start(tag, attrs):
+        if _local(tag) == "Application":
+            inside[0] = True
+            buf.clear()
+
+    def end(tag):
+        if _local(tag) == "Application" and inside[0]:
+            out.append("".join(buf).strip())
+            inside[0] = False
+
+    _parse(path, budget, z, part, start, end, buf.append)
+    return out[0] if out else ""
 
 
 def read_workbook(path, max_total_bytes: int = MAX_TOTAL_BYTES, max_ratio: float = MAX_RATIO) -> RawWorkbook:
@@ -468,24 +728,39 @@ def read_workbook(path, max_total_bytes: int = MAX_TOTAL_BYTES, max_ratio: float
         _check_entries(path, z, max_total_bytes, max_ratio)
         budget = _Budget(path, max_total_bytes, max_ratio)
         wb_part = _find_workbook_part(path, budget, z)
-        sheet_list, names = _workbook_xml(path, budget, z, wb_part)
+        book = _workbook_xml(path, budget, z, wb_part)
         rels = _rels(path, budget, z, wb_part)
         strings = []
         for target, typ in rels.values():
             if (typ.endswith("/sharedStrings") or target.endswith("sharedStrings.xml")) and target in z.NameToInfo:
                 strings = _shared_strings(path, budget, z, target)
                 break
+        dynamic_cm = frozenset()
+        for target, typ in rels.values():
+            if typ.endswith("/sheetMetadata") and target in z.NameToInfo:
+                dynamic_cm = _dynamic_cm(path, budget, z, target)
+                break
         sheets = []
-        for name, rid in sheet_list:
+        for name, rid in book.sheets:
             target, typ = rels.get(rid, (None, ""))
             kind = typ.rpartition("/")[2] or "worksheet"
             sh = RawSheet(name, kind=kind)
             if kind == "worksheet" and target is not None:
                 if target not in z.NameToInfo:
                     _fail(path, f"missing part {target} (sheet {name})")
-                _read_sheet(path, budget, z, target, strings, sh)
+                _read_sheet(path, budget, z, target, strings, sh, dynamic_cm)
+                for t_target, t_typ in _rels(path, budget, z, target).values():
+                    if t_typ.endswith("/table") and t_target in z.NameToInfo:
+                        table = _table(path, budget, z, t_target)
+                        if table is not None:
+                            sh.tables.append(table)
             sheets.append(sh)
-        return RawWorkbook(path, sheets, names)
+        externals = []
+        for n, rid in enumerate(book.external_rids, start=1):
+            target, typ = rels.get(rid, (None, ""))
+            if target is not None and target in z.NameToInfo:
+                externals.append(_external_link(path, budget, z, target, n))
+        return RawWorkbook(path, sheets, book.names, externals, book.date1904, _application(path, budget, z))
 
 
 def sheet_parts(path) -> dict:
@@ -496,10 +771,10 @@ def sheet_parts(path) -> dict:
         _check_entries(path, z, MAX_TOTAL_BYTES, MAX_RATIO)
         budget = _Budget(path, MAX_TOTAL_BYTES, MAX_RATIO)
         wb_part = _find_workbook_part(path, budget, z)
-        sheet_list, _ = _workbook_xml(path, budget, z, wb_part)
+        book = _workbook_xml(path, budget, z, wb_part)
         rels = _rels(path, budget, z, wb_part)
         out = {}
-        for name, rid in sheet_list:
+        for name, rid in book.sheets:
             target = rels.get(rid, (None, ""))[0]
             if target:
                 out[target] = name
