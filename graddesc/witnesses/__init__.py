@@ -1,1 +1,5 @@
-"""Independent applications that recalculate a workbook: LibreOffice and Gnumeric."""
+"""Independent spreadsheet applications that recalculate a workbook, to check graddesc's engine.
+
+    libreoffice.py   LibreOffice Calc through UNO (its worker _lo_worker.py runs under Debian's python)
+    gnumeric.py      Gnumeric's ssconvert --recalc on a copy without cached values (80-bit arithmetic)
+"""
