@@ -17,6 +17,8 @@ from graddesc.optimizers import REGISTRY
 from graddesc.trajectory import run
 from graddesc.workbook import layout, teaching
 from graddesc.workbook.build import bulk_work
+from graddesc.workbook.data_sheet import read_data, read_named
+from graddesc.workbook.optimizer_sheet import read_hypers
 from graddesc.xlsx.model import col_letter
 
 # Engine vs numpy.  Both compute the same IEEE-754 double operations in the same order (+ - * /
@@ -171,54 +173,12 @@ def _number(v):
 
 
 def _read_inputs(wb, path=""):
-    """Data, start values and the sheets to check, all read from the workbook itself."""
+    """Data and start values, read from the workbook itself."""
     if layout.DATA_SHEET not in wb.sheet_names:
         raise InputError(f"{wb.path}: no '{layout.DATA_SHEET}' sheet: not a graddesc workbook")
-    xs, ys = [], []
-    row = 2
-    while True:
-        vx, vy = wb.value(layout.DATA_SHEET, f"A{row}"), wb.value(layout.DATA_SHEET, f"B{row}")
-        if vx is None and vy is None:
-            break
-        fx, fy = _number(vx), _number(vy)
-        if fx is None or fy is None or not (math.isfinite(fx) and math.isfinite(fy)):
-            bad = f"A{row}" if fx is None else f"B{row}"
-            raise InputError(f"{wb.path}: {layout.DATA_SHEET}!{bad} must be a number, got {vx if fx is None else vy!r}")
-        xs.append(fx)
-        ys.append(fy)
-        row += 1
-    if not xs:
-        raise InputError(f"{wb.path}: the data sheet has no rows")
-    start = []
-    for name in ("start_a", "start_b"):
-        v = _named_number(wb, name)
-        start.append(v)
-    return problem.Data(np.array(xs), np.array(ys)), tuple(start)
-
-
-def _named_number(wb, name):
-    try:
-        sheet, addr = wb.resolve_name(name)
-    except KeyError:
-        raise InputError(f"{wb.path}: defined name {name} is missing") from None
-    v = _number(wb.value(sheet, addr))
-    if v is None or not math.isfinite(v):
-        raise InputError(f"{wb.path}: {sheet}!{addr} ({name}) must be a number, got {wb.value(sheet, addr)!r}")
-    return v
-
-
-def _hyperparameters(wb, opt, path=""):
-    hp = {}
-    for h in opt.hypers:
-        name = opt.defined_name(h.name)
-        try:
-            sheet, addr = wb.resolve_name(name)
-        except KeyError:
-            raise InputError(f"{wb.path}: defined name {name} is missing") from None
-        hp[h.name] = h.check(wb.value(sheet, addr), where=f"{sheet}!{addr}")
-    if opt.check_fn:
-        opt.check_fn(hp)
-    return hp
+    where = f"{wb.path}: "
+    data = read_data(wb.value, where)
+    return data, (read_named(wb.value, "start_a", where), read_named(wb.value, "start_b", where))
 
 
 def _steps(wb, sheet):
@@ -365,7 +325,7 @@ def _optimizer_plans(wb, path):
         opt = REGISTRY.get(sheet)
         if opt is None:
             continue
-        hp = _hyperparameters(wb, opt, path)
+        hp = read_hypers(wb.value, opt)
         steps = _steps(wb, sheet)
         if steps == 0:
             raise InputError(f"{path}: sheet {sheet} has no step rows (column A from row {layout.FIRST_STEP_ROW})")
