@@ -20,7 +20,6 @@ EQUATION_ROW = 6
 HEADER_ROW = 8
 START_ROW = 9  # "step 0": the starting state every first step reads as its previous row
 FIRST_STEP_ROW = 10
-MAX_ROWS = 1_048_576
 PARAMS = ("a", "b")
 NUM_FMT = {"x": "0", "y": "0", "p": "0.0000", "pred": "0.000", "loss": "0.000", "num_grad": "0.000", "g": "0.000",
            "grad": "0.000", "new": "0.0000"}

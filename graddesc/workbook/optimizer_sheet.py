@@ -78,10 +78,6 @@ class _Resolver:
         out.append(template[last:].replace("{", "{{").replace("}", "}}"))
         return "=" + "".join(out)
 
-    def step_formula(self, template: str, row: int, param: int | None, data_row: int, epoch: int) -> str:
-        return self.step_format(template, param).format(
-            r=row, rp=row - 1, dr=data_row, er=epoch_row(epoch), erp=epoch_row(epoch - 1))
-
     def epoch_formula(self, template: str, epoch: int, param: int | None) -> str:
         first, last = step_row((epoch - 1) * self.n + 1), step_row(epoch * self.n)
 
