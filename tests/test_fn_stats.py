@@ -162,7 +162,7 @@ TABLE = [
     ("=HARMEAN(1,2,4)", 3 / 1.75), ("=TRIMMEAN(D1:D11,1)", "#NUM!"), ("=TRIMMEAN(D1:D11,-0.1)", "#NUM!"),
     ("=TRIMMEAN(D1:D11,0)", 42 / 11.0), ("=TRIMMEAN(Y2:Y4,0.1)", "#NUM!"),
     ("=KURT(1,2,3)", "#DIV/0!"), ("=KURT(Z1:Z3,2)", "#DIV/0!"), ("=SKEW(1,2)", "#DIV/0!"), ("=SKEW(Z1:Z3)", "#DIV/0!"),
-    ("=SKEW.P(Z1:Z3)", "#DIV/0!"), ("=SKEW(1,2,3)", 0.0),
+    ("=SKEW.P(Z1:Z3)", "#DIV/0!"), ("=SKEW.P(1,2)", "#DIV/0!"), ("=SKEW(1,2,3)", 0.0),
     ("=CORREL(F1:F5,G1:G4)", "#N/A"), ("=CORREL(Z1:Z3,F1:F3)", "#DIV/0!"), ("=CORREL(Y1:Y5,F1:F5)", 1.0),
     ("=COVARIANCE.S(1,2)", "#DIV/0!"), ("=COVARIANCE.P(Y2:Y4,Y2:Y4)", "#DIV/0!"), ("=COVARIANCE.S(F1:F3,G1:G3)", 2.5),
     ("=SLOPE(F1:F5,Z1:Z3)", "#N/A"), ("=SLOPE(F1:F3,Z1:Z3)", "#DIV/0!"), ("=SLOPE(G1:G5,F1:F5)", 2.6),

@@ -454,7 +454,7 @@ def KURT(*args):
 
 def _skew(xs, sample):
     n = len(xs)
-    if n < (3 if sample else 1):
+    if n < 3:  # both SKEW and SKEW.P: fewer than three data points is #DIV/0! (reference)
         raise XLError(DIV0)
     m = _mean(xs)
     s = math.sqrt(_ss(xs, m) / (n - 1 if sample else n))
