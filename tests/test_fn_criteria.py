@@ -52,7 +52,8 @@ TABLE = [
     ('=COUNTIF(A2:A5,"*")', 4.0), ('=COUNTIF(A2:A5,"?????es")', 2.0),
     # COUNTIF: the criteria rules
     ("=COUNTIF(AA1:AA10,5)", 2.0), ('=COUNTIF(AA1:AA10,"5")', 2.0), ('=COUNTIF(AA1:AA10,"=5")', 2.0),
-    ('=COUNTIF(AA1:AA10,">4")', 2.0), ('=COUNTIF(AA1:AA10,"<>5")', 8.0), ("=COUNTIF(AA1:AA10,TRUE)", 1.0),
+    ('=COUNTIF(AA1:AA10,">4")', 2.0), ('=COUNTIF(AA1:AA10,"<>5")', 9.0),
+    ('=COUNTIF(AA1:AA10,"<>")', 9.0), ('=COUNTIF(AA1:AA10,"<")', 0.0), ('=COUNTIF(AA1:AA10,">=")', 0.0), ("=COUNTIF(AA1:AA10,TRUE)", 1.0),
     ('=COUNTIF(AA1:AA10,"TRUE")', 1.0), ("=COUNTIF(AA1:AA10,1)", 0.0), ('=COUNTIF(AA1:AA10,"")', 2.0),
     ('=COUNTIF(AA1:AA10,"=")', 1.0), ('=COUNTIF(AA1:AA10,"<>")', 9.0), ('=COUNTIF(AA1:AA10,"#N/A")', 1.0),
     ("=COUNTIF(AA1:AA10,AA6)", 1.0), ('=COUNTIF(AA1:AA10,"a*b")', 2.0), ('=COUNTIF(AA1:AA10,"a~*b")', 1.0),
