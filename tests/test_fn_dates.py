@@ -5,8 +5,7 @@ import datetime as dt
 
 import pytest
 
-from graddesc.engine import evaluate_formula
-from graddesc.engine.functions import CTX
+from graddesc.engine import Workbook, evaluate_formula
 
 
 def s(y, m, d):
@@ -218,13 +217,13 @@ TABLE_1904 = [
 ]
 
 
-@pytest.fixture
-def date1904():
-    CTX.date1904 = True
-    yield
-    CTX.date1904 = False
-
-
 @pytest.mark.parametrize("formula,expected", TABLE_1904)
-def test_dates_1904(date1904, formula, expected):
-    _check(formula, expected)
+def test_dates_1904(formula, expected):
+    wb = Workbook.from_cells({"Sheet1": {"A1": formula}})
+    wb.date1904 = True  # as the reader sets it from workbookPr date1904="1"
+    wb.evaluate()
+    got = wb.value("Sheet1", "A1")
+    if isinstance(expected, str):
+        assert str(got) == expected, formula
+    else:
+        assert got == pytest.approx(expected, rel=1e-12), formula
