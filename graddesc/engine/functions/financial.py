@@ -642,8 +642,8 @@ def COUPNUM(settlement, maturity, frequency, basis=None):
 
 def price_(s, m, rate, yld, red, f, b):
     e = coupdays(s, m, f, b)
-    dsc = coupdaysnc(s, m, f, b)
     a = coupdaybs(s, m, f, b)
+    dsc = e - a  # (actual/360 and actual/365 too: the period's nominal length less A)
     n = coupons(s, m, f)[2]
     c = 100.0 * rate / f
     if n == 1:
