@@ -386,9 +386,12 @@ def _xflows(values, dates):
 
 @fn("XNPV", 3, 3, arrays=(1, 2))
 def XNPV(rate, values, dates):
-    r = _num1(rate)
+    rate = _one(rate)
+    if rate.__class__ is bool:  # an Analysis ToolPak function: no logical arguments
+        raise XLError(VALUE)
+    r = to_number(rate)
     v, t = _xflows(values, dates)
-    if r <= -1:
+    if r <= 0:  # Excel's XNPV takes positive rates only
         raise XLError(NUM)
     return finite(sum(x / _pow(1 + r, e) for x, e in zip(v, t)))
 
@@ -972,7 +975,8 @@ def oddf_price(s, m, iss, fc, rate, yld, red, f, b):
         lo, hi = coupon_date(fc, k * step), coupon_date(fc, (k + 1) * step)
         nl = period_days(lo, hi, b, f)
         a0 = max(lo, iss)
-        dfc += day_count(a0, hi, b) / nl
+        # the coupon's share is counted like a period length (30/360 for actual/360)
+        dfc += (days_between(a0, hi, b, numerator=False) if b in (2, 3) else day_count(a0, hi, b)) / nl
         if s > a0:
             accrued += day_count(a0, min(s, hi), b) / nl
         if lo <= s < hi:
@@ -1025,7 +1029,7 @@ def _oddl_sums(s, m, li, f, b):
     lo = li
     while lo < m:
         hi = coupon_date(li, (k + 1) * step)
-        nl = period_days(lo, hi, b, f)
+        nl = float(hi - lo) if b in (1, 2, 3) else period_days(lo, hi, b, f)  # actual quasi-period lengths
         end = min(hi, m)
         dc += day_count(lo, end, b) / nl
         if s > lo:
