@@ -346,15 +346,14 @@ def _compare(rep: SheetReport, sheet, cells, get, get_formula, source, rtol, ato
 def _diverged_by_sheet(wb, plans) -> dict:
     """{sheet: addresses} of the cells that numpy's non-finite values flow into, anywhere in the
     workbook (a teaching sheet referencing a diverged optimizer sheet diverges too)."""
-    seeds = {wb.key(sheet, addr) for sheet, cells, _ in plans for addr, _, exp, _, _ in cells
-             if not math.isfinite(exp)}
+    seeds = [f"'{sheet.replace(chr(39), chr(39) * 2)}'!{addr}" for sheet, cells, _ in plans for addr, _, exp, _, _ in cells
+             if not math.isfinite(exp)]
     out: dict = {}
     if not seeds:
         return out
-    from graddesc.engine.compiler import split_key
-
-    for s, r, c in map(split_key, wb.downstream(seeds)):
-        out.setdefault(wb.sheet_names[s], set()).add(f"{col_letter(c)}{r}")
+    for cell in wb.dependants(seeds):
+        sheet, _, addr = cell.rpartition("!")
+        out.setdefault(sheet, set()).add(addr)
     return out
 
 
