@@ -120,7 +120,7 @@ def test_a_name_standing_for_arithmetic_is_not_trusted_with_text():
 
 def test_errors_are_singletons_with_excel_text():
     assert str(ERRORS["#DIV/0!"]) == "#DIV/0!" and evaluate_formula("=1/0") is ERRORS["#DIV/0!"]
-    assert set(ERRORS) == {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
+    assert set(ERRORS) == {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#CALC!", "#SPILL!"}
     assert isinstance(ERRORS["#N/A"], ExcelError) and ERRORS["#N/A"] == "#N/A"
     import copy
     import pickle

@@ -34,9 +34,9 @@ def _error(code):
     return ERRORS[code]
 
 
-CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#CALC!", "#SPILL!")
 ERRORS = {c: ExcelError(c) for c in CODES}
-NULL, DIV0, VALUE, REF, NAME, NUM, NA = (ERRORS[c] for c in CODES)
+NULL, DIV0, VALUE, REF, NAME, NUM, NA = (ERRORS[c] for c in CODES[:7])
 
 
 class XLError(Exception):

@@ -18,7 +18,7 @@ from graddesc.engine.functions.maths import power  # noqa: F401
 
 # every category registers its functions on import
 from graddesc.engine.functions import (  # noqa: F401,E402
-    database, dates, engineering, financial, info, logic, lookup, maths, stats, text, volatile,
+    criteria, database, dates, engineering, financial, info, logic, lookup, maths, stats, text, volatile,
 )
 # reference functions (INDEX, ROW, OFFSET, ...) register last: they replace any earlier entry
 from graddesc.engine.functions import reference  # noqa: F401,E402

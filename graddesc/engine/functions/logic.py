@@ -247,3 +247,10 @@ def LET(*args):  # always compiled by _let_compile
 @fn("NA", 0, 0)
 def NA_():
     raise XLError(NA)
+
+
+@fn("XOR", 1, refs=True)
+def XOR(*args):
+    """TRUE when an odd number of the logical values is TRUE; ranges count their booleans and
+    numbers (text and empty cells ignored); no logical value at all is #VALUE!."""
+    return sum(_bools(args)) % 2 == 1
