@@ -546,3 +546,24 @@ def test_frequency_and_mode_mult_arrays():
 
 CELLS_ROWS_T = [CELLS[f"T{i}"] for i in range(1, 10)]
 CELLS_ROWS_P = [CELLS[f"P{i}"] for i in range(1, 11)]
+
+
+def test_extreme_parameters_finish_quickly():
+    import time
+    st = _witness()
+    t = time.time()
+    # Wilson-Hilferty above shape 1e7: relative error O(1/shape), 1e-7 at df = 3e7
+    for df in (3e7, 1e9, 1e10):
+        x = float(st.chi2.ppf(0.01, df))
+        assert _call("CHISQ.DIST", x, df, True) == pytest.approx(0.01, rel=1e-7)
+        assert _call("CHISQ.INV", 0.01, df) == pytest.approx(x, rel=1e-9)
+    for args in [("GAMMA.INV", 1e-12, 2.0 ** 53, 0.7), ("BETA.INV", 0.999999, 0.54, 1e300, 1e-12, 1e300),
+                 ("GAMMA.DIST", 1e300, 1e-300, 0.2, True)]:
+        try:
+            _call(*args)
+        except XLError as e:
+            assert e.error is ERRORS["#NUM!"]
+        except (OverflowError, ValueError):
+            pass  # the engine turns these into #NUM!
+    assert time.time() - t < 20
+    assert evaluate_formula("=SUM(MUNIT(1E15))") is ERRORS["#NUM!"]

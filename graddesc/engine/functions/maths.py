@@ -838,12 +838,17 @@ def MINVERSE(a):
     return Area([[finite(v) for v in r[n:]] for r in aug])
 
 
+_MAX_CELLS = 10_000_000  # an array result beyond this is #NUM! (Excel: out of resources)
+
+
 @fn("MUNIT", 1, 1)
 def MUNIT(dimension):
     n = _num1(dimension)
     if n < 1:
         raise XLError(VALUE)
     n = int(n)
+    if n * n > _MAX_CELLS:
+        raise XLError(NUM)
     return Area([[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)])
 
 
@@ -857,6 +862,8 @@ def _size(x, default=1.0) -> int:
 @fn("SEQUENCE", 1, 4)
 def SEQUENCE(rows, columns=None, start=None, step=None):
     r, c = _size(rows), _size(columns)
+    if r * c > _MAX_CELLS:
+        raise XLError(NUM)
     a = 1.0 if start is None else _num1(start)
     s = 1.0 if step is None else _num1(step)
     return Area([[a + (i * c + j) * s for j in range(c)] for i in range(r)])
@@ -867,6 +874,8 @@ def RANDARRAY(rows=None, columns=None, lo=None, hi=None, whole=None):
     """Volatile: like RAND (0.5) and RANDBETWEEN (the low end) it gives a fixed value so that the
     rest of a workbook recalculates deterministically; `recalc` reports volatile cells."""
     r, c = _size(rows), _size(columns)
+    if r * c > _MAX_CELLS:
+        raise XLError(NUM)
     a = 0.0 if lo is None else _num1(lo)
     b = 1.0 if hi is None else _num1(hi)
     w = False if whole is None else to_bool(_one(whole))

@@ -668,6 +668,7 @@ def _dpois_raw(x: float, lam: float) -> float:
 
 
 _FPMIN = 1e-300
+_MAX_TERMS = 30000  # series / continued-fraction terms before giving up with #NUM!
 
 
 def _gamma_pq(a: float, x: float):
@@ -677,22 +678,29 @@ def _gamma_pq(a: float, x: float):
         return 0.0, 1.0
     if math.isinf(x):
         return 1.0, 0.0
+    if a > 1e7:
+        # the series and the fraction need ~sqrt(a) terms: Wilson-Hilferty's cube-root normal
+        # approximation instead, relative error O(1/a) (CHISQ.DIST allows df up to 1e10)
+        z = ((x / a) ** (1.0 / 3.0) - (1.0 - 1.0 / (9.0 * a))) / math.sqrt(1.0 / (9.0 * a))
+        return _norm_pq(z)
     if x < a + 1.0:
         term = total = 1.0
         k = a
-        for _ in range(100000):
+        for _ in range(_MAX_TERMS):
             k += 1.0
             term *= x / k
             total += term
             if term < total * 1e-17:
                 break
+        else:
+            raise XLError(NUM)  # not converged: parameters beyond this implementation's range
         p = _dpois_raw(a, x) * total
         return p, 1.0 - p
     b = x + 1.0 - a
     c = 1.0 / _FPMIN
     d = 1.0 / b
     h = d
-    for i in range(1, 100000):
+    for i in range(1, _MAX_TERMS):
         an = -i * (i - a)
         b += 2.0
         d = an * d + b
@@ -706,6 +714,8 @@ def _gamma_pq(a: float, x: float):
         h *= delta
         if abs(delta - 1.0) < 1e-16:
             break
+    else:
+        raise XLError(NUM)
     q = a * _dpois_raw(a, x) / x * (x * h)  # e^-x x^a / Gamma(a) * h
     return 1.0 - q, q
 
@@ -718,7 +728,7 @@ def _betacf(a: float, b: float, x: float) -> float:
         d = _FPMIN
     d = 1.0 / d
     h = d
-    for m in range(1, 100000):
+    for m in range(1, _MAX_TERMS):
         m2 = 2 * m
         aa = m * (b - m) * x / ((qam + m2) * (a + m2))
         d = 1.0 + aa * d
@@ -741,6 +751,8 @@ def _betacf(a: float, b: float, x: float) -> float:
         h *= delta
         if abs(delta - 1.0) < 1e-16:
             break
+    else:
+        raise XLError(NUM)
     return h
 
 
@@ -845,7 +857,7 @@ def _solve(pq, pdf, p, q, lo, hi, x0):
             raise XLError(NUM)
         hi = h
     x = x0 if lo < x0 < hi else 0.5 * (lo + hi)
-    for _ in range(500):
+    for _ in range(300):
         fx = f(x)
         if fx == 0.0:
             return x
