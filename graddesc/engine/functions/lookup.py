@@ -1,16 +1,22 @@
 """Lookup: VLOOKUP, HLOOKUP, LOOKUP, MATCH, XLOOKUP, XMATCH, ADDRESS and the
 dynamic-array functions (TRANSPOSE, SORT, SORTBY, UNIQUE, FILTER, TAKE, DROP, VSTACK, HSTACK,
-TOROW, TOCOL, CHOOSEROWS, CHOOSECOLS, EXPAND, WRAPROWS, WRAPCOLS).
+TOROW, TOCOL, CHOOSEROWS, CHOOSECOLS, EXPAND, WRAPROWS, WRAPCOLS).  INDEX, ROW, COLUMN, ROWS,
+COLUMNS live in reference.py.
 
 Lookup semantics (Microsoft's documentation of VLOOKUP, MATCH, LOOKUP, XLOOKUP):
-- values of different types never match: the number 1 is not the text "1" nor TRUE; text is
-  compared case-insensitively; empty cells and error values in the searched array never match.
-- exact match of text in VLOOKUP/HLOOKUP/MATCH (and XLOOKUP/XMATCH match_mode 2) understands
-  the wildcards ? (one character), * (any run) and ~ (the next ?, * or ~ literally).
-- approximate match (VLOOKUP/HLOOKUP TRUE, LOOKUP, MATCH 1/-1, XLOOKUP search_mode 2/-2) is a
-  binary search that assumes sorted data; on unsorted data it gives what a binary search gives,
-  not what a linear scan would (see `_bsearch`).
-Array results are Area; an empty result is #CALC! (Excel's "empty array" error).
+- exact match: values of different types never match (the number 1 is not the text "1" nor
+  TRUE); text is compared case-insensitively; empty cells and errors never match (XLOOKUP and
+  XMATCH: an empty lookup value finds an empty cell).  Text in VLOOKUP/HLOOKUP/MATCH (and
+  XLOOKUP/XMATCH match_mode 2) understands the wildcards ? (one character), * (any run) and ~
+  (the next ?, * or ~ literally).
+- approximate match assumes sorted data and is a binary search (VLOOKUP/HLOOKUP TRUE, LOOKUP,
+  MATCH 1: `_bsearch`; XLOOKUP/XMATCH search_mode 2/-2: `_xbinary`); on unsorted data it gives
+  what Excel's halving gives, not what a linear scan would.  MATCH -1 scans (`_desc_scan`).
+  XLOOKUP/XMATCH next smaller / larger order values of different types as Excel sorts them.
+  Where the documentation is silent (unsorted or mixed data), the models follow the values
+  Excel stored in real workbooks; each function's docstring says which.
+Array results are Area (XLOOKUP's row or column keeps its reference); an empty array result is
+#CALC! (Excel's "empty array" error); empty cells of the source show as 0 in an array result.
 """
 
 from __future__ import annotations
@@ -63,28 +69,10 @@ def flat(x):
     return [x]
 
 
-def int_arg(x, default=None):
-    """An integer argument (Excel truncates toward zero); None/omitted gives `default`."""
-    if x is OMITTED or (x is None and default is not None):
-        return default
-    return int(_num1(x))
-
-
 def bool_arg(x, default=False):
     if x is OMITTED:
         return default
     return to_bool(_one(x))
-
-
-def scalar(x):
-    """A scalar argument: a one-cell range is its value; errors are raised."""
-    v = _one(x)
-    if v.__class__ is ExcelError:
-        raise XLError(v)
-    return v
-
-
-_TYPE = {float: 0, str: 1, bool: 2}
 
 
 def cmp_same(a, b):
