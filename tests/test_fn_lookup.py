@@ -201,3 +201,21 @@ def test_address_and_arrays(formula, expected):
         assert isinstance(got, float) and got == pytest.approx(expected, rel=1e-12), formula
     else:
         assert got == expected, formula
+
+
+# Common idioms that combine these functions with array evaluation (values worked out by hand).
+IDIOM_CELLS = {"A1": "a", "A2": "b", "A3": "a", "A4": "c", "B1": 1.0, "B2": 2.0, "B3": 3.0, "B4": 4.0,
+               "D1": "a", "D2": "c"}
+
+
+@pytest.mark.parametrize("formula,expected", [
+    ('=SUM(COUNTIF(A1:A4,{"a","b"}))', 3.0), ("=SUMPRODUCT(COUNTIF(A1:A4,D1:D2))", 3.0),
+    ('=SUM(SUMIF(A1:A4,{"a","c"},B1:B4))', 8.0), ("=SUMPRODUCT(SUMIFS(B1:B4,A1:A4,D1:D2))", 8.0),
+    ('=INDEX(B1:B4,MATCH("c",A1:A4,0))', 4.0), ('=SUM(VLOOKUP({"b","c"},A1:B4,2,0))', 6.0),
+    ("=SUMPRODUCT(1/COUNTIF(A1:A4,A1:A4))", 3.0),  # distinct values
+    ('=LOOKUP(2,1/(A1:A4="a"),B1:B4)', 3.0),  # the last match
+    ('=AGGREGATE(15,6,B1:B4/(A1:A4="a"),2)', 3.0),  # the 2nd smallest match, errors ignored
+    ('=SUM(FILTER(B1:B4,A1:A4="a"))', 4.0), ("=ROWS(UNIQUE(A1:A4))", 3.0),
+])
+def test_idioms(formula, expected):
+    assert evaluate_formula(formula, IDIOM_CELLS) == pytest.approx(expected, rel=1e-12)
