@@ -150,7 +150,7 @@ ARRAYS = [
     ("=SUM(TAKE(A2:C4,2))", 21.0), ("=SUM(TAKE(A2:C4,,2))", 27.0), ("=SUM(TAKE(A2:C4,-2))", 39.0),
     ("=SUM(TAKE(A2:C4,2,2))", 12.0), ("=ROWS(TAKE(A2:C4,10))", 3.0), ("=TAKE(A2:C4,0)", "#CALC!"),
     ("=SUM(DROP(A2:C4,2))", 24.0), ("=SUM(DROP(A2:C4,,2))", 18.0), ("=SUM(DROP(A2:C4,-2))", 6.0),
-    ("=DROP(A2:C4,2,2)", 9.0), ("=DROP(A2:C4,3)", "#VALUE!"), ("=DROP(A2:C4,,-3)", "#VALUE!"),
+    ("=DROP(A2:C4,2,2)", 9.0), ("=DROP(A2:C4,3)", "#CALC!"), ("=DROP(A2:C4,,-3)", "#CALC!"),
     ("=SUM(DROP(A2:C4,0))", 45.0),
     # VSTACK / HSTACK: padded with #N/A
     ("=ROWS(VSTACK(A2:C4,E2:G3))", 5.0), ("=INDEX(VSTACK(A2:C4,E2:G3),4,2)", "b"),
@@ -179,7 +179,9 @@ ARRAYS = [
     ("=INDEX(SORT(I1:J4,2),4,2)", 5.0), ("=INDEX(SORT(J1:J4),4,1)", 5.0), ("=INDEX(SORT(A2:C4,1,-1,TRUE),1,1)", 3.0),
     ("=SORT(I1:J4,3)", "#VALUE!"), ("=SORT(I1:J4,1,2)", "#VALUE!"), ("=INDEX(SORT(I1:J6),6,1)", "#N/A"),
     ("=INDEX(SORTBY(I1:I4,J1:J4),1,1)", "Apple"), ("=INDEX(SORTBY(I1:I4,J1:J4,-1),1,1)", "apple"),
-    ("=SORTBY(I1:I4,J1:J3)", "#VALUE!"), ("=INDEX(SORTBY(A2:C2,A3:C3,-1),1,1)", 3.0),
+    ("=SORTBY(I1:I4,J1:J3)", "#VALUE!"), ("=INDEX(SORTBY(I1:I5,J1:J5),5,1)", "kiwi"),
+    ("=INDEX(SORTBY(I1:I5,J1:J5,-1),5,1)", "kiwi"), ("=INDEX(SORT(J1:J5,1,-1),5,1)", 0.0),
+    ("=INDEX(SORT(J1:J5),1,1)", 1.0), ("=INDEX(SORTBY(A2:C2,A3:C3,-1),1,1)", 3.0),
     # UNIQUE: first occurrences, case-insensitive
     ("=ROWS(UNIQUE(I1:I4))", 3.0), ("=INDEX(UNIQUE(I1:I4),2,1)", "Apple"), ("=ROWS(UNIQUE(I1:I4,FALSE,TRUE))", 2.0),
     ("=COLUMNS(UNIQUE(A2:C2,TRUE))", 3.0), ("=UNIQUE(I2:I2,FALSE,TRUE)", "Apple"),

@@ -535,10 +535,15 @@ def sort_key(v):
 
 
 def _sorted_lines(lines, keys_of, orders):
-    """Stable multi-key sort of lines; keys_of(line) gives one value per key, orders 1 / -1."""
+    """Stable multi-key sort of lines; keys_of(line) gives one value per key, orders 1 / -1.
+    An empty key goes after the others in either order, as Excel sorts blanks last (Excel:
+    SORTBY({1,3;2,2;3,1},{2;blank;blank}) keeps the order)."""
     idx = list(range(len(lines)))
     for n in range(len(orders) - 1, -1, -1):  # least significant key first (stable sorts)
-        idx.sort(key=lambda i: sort_key(keys_of(lines[i])[n]), reverse=orders[n] == -1)
+        full = [i for i in idx if keys_of(lines[i])[n] is not None]
+        blank = [i for i in idx if keys_of(lines[i])[n] is None]
+        full.sort(key=lambda i: sort_key(keys_of(lines[i])[n]), reverse=orders[n] == -1)
+        idx = full + blank
     return [lines[i] for i in idx]
 
 
@@ -559,7 +564,7 @@ def SORT(array, sort_index=OMITTED, sort_order=OMITTED, by_col=OMITTED):
     """The rows (or with by_col the columns) of array sorted by the sort_index-th column (row),
     ascending (sort_order 1) or descending (-1); several indexes and orders as arrays.  An index
     outside the array or an order other than 1/-1: #VALUE!."""
-    rows = _values(array)
+    rows = [list(r) for r in grid(array)]
     cols = bool_arg(by_col, False)
     lines = _transpose(rows) if cols else rows
     idx = _int_list(sort_index, 1)
@@ -572,7 +577,7 @@ def SORT(array, sort_index=OMITTED, sort_order=OMITTED, by_col=OMITTED):
             any(i < 1 or i > len(lines[0]) for i in idx):
         raise XLError(VALUE)
     out = _sorted_lines(lines, lambda line: [line[i - 1] for i in idx], orders)
-    return _array(_transpose(out) if cols else out)
+    return _array(_values(Area(_transpose(out) if cols else out)))
 
 
 @fn("SORTBY", 2, 253, arrays_from=0)
@@ -596,7 +601,7 @@ def SORTBY(array, *pairs):
             vec, by_rows = list(by[0]), False
         else:
             raise XLError(VALUE)
-        keys.append([0.0 if v is None else v for v in vec])
+        keys.append(vec)
         orders.append(order)
         i += 2
     lines = rows if by_rows else _transpose(rows)
@@ -700,8 +705,8 @@ def TAKE(array, rows=OMITTED, columns=OMITTED):
 @fn("DROP", 2, 3, arrays=(0,))
 def DROP(array, rows=OMITTED, columns=OMITTED):
     """array without its first rows / columns (the last ones when negative); nothing left:
-    #VALUE! (what Excel gives; its documentation only names #CALC! for a count of 0, which
-    drops nothing here)."""
+    #CALC!, the empty array.  (Workbooks store Excel's newer errors #CALC!/#SPILL! as #VALUE!
+    with rich-value metadata, so a cached #VALUE! there can be this #CALC!.)"""
     data = _values(array)
     r = _count_arg(rows, len(data))
     c = _count_arg(columns, len(data[0]))
@@ -709,9 +714,7 @@ def DROP(array, rows=OMITTED, columns=OMITTED):
         data = data[r:] if r > 0 else data[:r]
     if c:
         data = [row[c:] if c > 0 else row[:c] for row in data]
-    if not data or not data[0]:  # all dropped: Excel gives #VALUE! (DROP({1;2;3},4))
-        raise XLError(VALUE)
-    return Area(data)
+    return _array(data)  # all dropped: an empty array, #CALC!
 
 
 def _stack(arrays, vertical):
