@@ -27,8 +27,8 @@ BUILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 t = time.perf_counter()
-from graddesc import verify
-verify.build_file({path!r}, epochs={epochs}, force=True)
+from graddesc.workbook.build import build_file
+build_file({path!r}, epochs={epochs}, force=True)
 print(json.dumps({{"seconds": time.perf_counter() - t,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
@@ -36,9 +36,9 @@ print(json.dumps({{"seconds": time.perf_counter() - t,
 PEER = r"""
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-from graddesc import builder
 from graddesc.problem import make_data
-book = builder.build(make_data(), {epochs})
+from graddesc.workbook.build import build
+book = build(make_data(), {epochs})
 cells = [(sh.name, [[getattr(v, "value", v) for v in row] for row in sh.rows]) for sh in book.sheets]
 n = sum(1 for _, rows in cells for row in rows for v in row if isinstance(v, str) and v.startswith("="))
 t = time.perf_counter()
@@ -79,11 +79,11 @@ def main(argv=None):
     ap.add_argument("--big-epochs", type=int, default=0, help="epochs of the big build (default: ~1M cells)")
     args = ap.parse_args(argv)
     sys.path.insert(0, ROOT)
-    from graddesc import builder
     from graddesc.problem import make_data
+    from graddesc.workbook.build import build
 
     def formulas(epochs):
-        return sum(1 for sh in builder.build(make_data(), epochs).sheets for row in sh.rows for v in row
+        return sum(1 for sh in build(make_data(), epochs).sheets for row in sh.rows for v in row
                    if isinstance(getattr(v, "value", v), str) and getattr(v, "value", v).startswith("="))
 
     fixed, per_epoch = formulas(1), formulas(2) - formulas(1)

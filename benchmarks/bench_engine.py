@@ -149,7 +149,7 @@ def libreoffice_seconds(path: str):
     """(seconds, how) of a full recalculation by LibreOffice, or (None, why not)."""
     sys.path.insert(0, ROOT)
     try:
-        from graddesc import libreoffice
+        from graddesc.witnesses import libreoffice
     except ImportError:
         libreoffice = None
     if libreoffice is not None:

@@ -104,9 +104,9 @@ def cmd_run(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from graddesc import verify
+    from graddesc.workbook.build import build_file
 
-    path = verify.build_file(args.output, epochs=args.epochs, seed=args.seed, data_path=args.data,
+    path = build_file(args.output, epochs=args.epochs, seed=args.seed, data_path=args.data,
                              overrides=_assignments(args.set, qualified=True), force=args.force)
     print(f"wrote {path}")
     return 0

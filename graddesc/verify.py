@@ -4,8 +4,6 @@ LibreOffice) against the numpy optimizers run with the hyperparameters and data 
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import math
 import os
 import time
@@ -13,10 +11,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from graddesc import builder, problem
+from graddesc import problem
 from graddesc.errors import InputError, WorkbookError
 from graddesc.optimizers import REGISTRY
 from graddesc.trajectory import run
+from graddesc.workbook import layout, teaching
+from graddesc.workbook.build import bulk_work
 from graddesc.xlsx.model import col_letter
 
 # Engine vs numpy.  Both compute the same IEEE-754 double operations in the same order (+ - * /
@@ -172,18 +172,18 @@ def _number(v):
 
 def _read_inputs(wb, path=""):
     """Data, start values and the sheets to check, all read from the workbook itself."""
-    if builder.DATA_SHEET not in wb.sheet_names:
-        raise InputError(f"{wb.path}: no '{builder.DATA_SHEET}' sheet: not a graddesc workbook")
+    if layout.DATA_SHEET not in wb.sheet_names:
+        raise InputError(f"{wb.path}: no '{layout.DATA_SHEET}' sheet: not a graddesc workbook")
     xs, ys = [], []
     row = 2
     while True:
-        vx, vy = wb.value(builder.DATA_SHEET, f"A{row}"), wb.value(builder.DATA_SHEET, f"B{row}")
+        vx, vy = wb.value(layout.DATA_SHEET, f"A{row}"), wb.value(layout.DATA_SHEET, f"B{row}")
         if vx is None and vy is None:
             break
         fx, fy = _number(vx), _number(vy)
         if fx is None or fy is None or not (math.isfinite(fx) and math.isfinite(fy)):
             bad = f"A{row}" if fx is None else f"B{row}"
-            raise InputError(f"{wb.path}: {builder.DATA_SHEET}!{bad} must be a number, got {vx if fx is None else vy!r}")
+            raise InputError(f"{wb.path}: {layout.DATA_SHEET}!{bad} must be a number, got {vx if fx is None else vy!r}")
         xs.append(fx)
         ys.append(fy)
         row += 1
@@ -223,7 +223,7 @@ def _hyperparameters(wb, opt, path=""):
 
 def _steps(wb, sheet):
     n = 0
-    while _number(wb.value(sheet, f"A{builder.step_row(n + 1)}")) == n + 1:
+    while _number(wb.value(sheet, f"A{layout.step_row(n + 1)}")) == n + 1:
         n += 1
     return n
 
@@ -266,21 +266,21 @@ def expected_columns(tr, cols, data_n):
 def expected_cells(tr, opt, steps, n):
     """[(address, numpy value, step)] for every formula cell of an optimizer sheet that has a numpy
     counterpart: the step table, then the per-epoch table (complete epochs only)."""
-    cols = builder.table_columns(opt)
+    cols = layout.table_columns(opt)
     per_col = expected_columns(tr, cols, n)
     out = []
     h = problem.NUMERIC_STEP
     for step in range(1, steps + 1):
-        row = builder.step_row(step)
+        row = layout.step_row(step)
         for c in cols:
             if c.col in per_col:
                 # a difference quotient (e(b+h) - e(b))/h cancels two numbers of the loss's size:
                 # its rounding (and LibreOffice's snapping to 0) scales with loss/h, not with itself
                 opscale = abs(float(tr.loss[step - 1])) / h if c.key == "num_grad" else 0.0
                 out.append((f"{c.letter}{row}", c.col, float(per_col[c.col][step - 1]), step, opscale))
-    ecols = builder.epoch_columns(opt, cols[-1].col + 2)
+    ecols = layout.epoch_columns(opt, cols[-1].col + 2)
     for epoch in range(1, steps // n + 1):
-        row = builder.epoch_row(epoch)
+        row = layout.epoch_row(epoch)
         for c in ecols:
             if c.key == "epoch_no":
                 continue
@@ -368,7 +368,7 @@ def _optimizer_plans(wb, path):
         hp = _hyperparameters(wb, opt, path)
         steps = _steps(wb, sheet)
         if steps == 0:
-            raise InputError(f"{path}: sheet {sheet} has no step rows (column A from row {builder.FIRST_STEP_ROW})")
+            raise InputError(f"{path}: sheet {sheet} has no step rows (column A from row {layout.FIRST_STEP_ROW})")
         tr = run(opt, hp, data, -(-steps // len(data)), start=start)
         plans.append((sheet, expected_cells(tr, opt, steps, len(data)), {}))
     return plans
@@ -376,9 +376,7 @@ def _optimizer_plans(wb, path):
 
 def _teaching_plans(wb):
     """The teaching sheets (compare, sparse, global_min): numpy's value for each numeric formula
-    cell and the expected text of the others, from graddesc.teaching."""
-    from graddesc import teaching
-
+    cell and the expected text of the others, from graddesc.workbook.teaching."""
     def read(sheet, addr):
         return wb.value(sheet, addr) if sheet in wb.sheet_names else None
 
@@ -420,22 +418,8 @@ def verify_workbook(wb, libreoffice_values=None, path=""):
     return reports
 
 
-@contextlib.contextmanager
-def _bulk_work():
-    """Pause the cyclic garbage collector while ~1M acyclic objects (cells, shapes, values) are
-    made: its repeated scans of the growing heap cost ~0.25 s of a 3 s build; memory is unchanged
-    (nothing made here forms a cycle that only the collector could free)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def verify_file(path, libreoffice: bool = False) -> Report:
-    with _bulk_work():
+    with bulk_work():
         return _verify_file(path, libreoffice)
 
 
@@ -448,47 +432,10 @@ def _verify_file(path, libreoffice: bool) -> Report:
     wb.evaluate(strict=True)
     lo_values = None
     if libreoffice:
-        from graddesc import libreoffice as lo
+        from graddesc.witnesses import libreoffice as lo
 
         if not lo.available():
             raise WorkbookError(f"--libreoffice: LibreOffice is not available ({lo.why_unavailable()})")
         lo_values = lo.recalculate(path).values
     sheets = verify_workbook(wb, lo_values, path)
     return Report(path, sheets, time.perf_counter() - t0, libreoffice)
-
-
-def cell_address(col: int, row: int) -> str:
-    return f"{col_letter(col)}{row}"
-
-
-def build_file(output, epochs: int = 20, seed: int = problem.DEFAULT_SEED, data_path=None,
-               overrides=None, force: bool = False, cache_values: bool = True) -> str:
-    """Build the workbook, evaluate it with the engine (the values are stored in the file beside
-    each formula for programs that do not recalculate) and write it atomically."""
-    with _bulk_work():
-        return _build_file(output, epochs, seed, data_path, overrides, force, cache_values)
-
-
-def _build_file(output, epochs, seed, data_path, overrides, force, cache_values) -> str:
-    from graddesc import engine
-    from graddesc.xlsx import writer
-
-    output = os.fspath(output)
-    if data_path:
-        data = problem.load_csv(data_path)
-        note = f"Data from {os.path.basename(os.fspath(data_path))}."
-    else:
-        data = problem.make_data(seed)
-        note = f"Seed {seed}: x = random integers 1..100, y = 2*x + 30 (true a = 2, b = 30)."
-    book = builder.build(data, epochs, overrides, seed_note=note)
-    if os.path.exists(output) and not force and not writer.written_by_graddesc_unchanged(output):
-        raise InputError(f"{output}: exists and was changed after graddesc wrote it (or was not written "
-                         f"by graddesc); not overwriting it: use --force or another -o path")
-    if cache_values:
-        wb = engine.Workbook.from_model(book)
-        wb.evaluate(strict=True)
-        values = wb.values_by_sheet()
-        for sh in book.sheets:
-            sh.cached = values[sh.name]
-    writer.write_workbook(book, output)
-    return output

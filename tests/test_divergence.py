@@ -7,6 +7,7 @@ import pytest
 
 from graddesc import verify
 from graddesc.engine import ExcelError, Workbook
+from graddesc.workbook.build import build_file
 from tests.witnesses import require_libreoffice
 
 DIVERGE = {"sgd": {"lr": 0.01}, "momentum": {"lr": 0.1}, "adagrad": {"lr": 1e300},
@@ -16,7 +17,7 @@ DIVERGE = {"sgd": {"lr": 0.01}, "momentum": {"lr": 0.1}, "adagrad": {"lr": 1e300
 @pytest.fixture(scope="module")
 def diverging(tmp_path_factory):
     path = tmp_path_factory.mktemp("div") / "div.xlsx"
-    verify.build_file(path, epochs=3, overrides=DIVERGE)
+    build_file(path, epochs=3, overrides=DIVERGE)
     return path
 
 

@@ -40,6 +40,12 @@ TABLE = [
     ("=SUM(CHOOSE({1,2},1,2))", 3.0), ("=SUMPRODUCT(CHOOSE({1;2},A1:A2,B1:B2))", 21.0),
     ("=_xlfn.LET(_xlpm.x,5,_xlpm.y,_xlpm.x+1,_xlpm.x*_xlpm.y)", 30.0), ("=_xlfn.LET(_xlpm.x,A1:A3,SUM(x))", 6.0),
     ("=_xlfn.LET(_xlpm.x,2,_xlfn.LET(_xlpm.x,3,x)+x)", 5.0),
+    # INDEX: a cell, a whole row / column (0), references; ROWS / COLUMNS of references and arrays
+    ("=INDEX(A1:A3,2)", 2.0), ("=INDEX(A1:C1,3)", "x"), ("=SUM(INDEX(A1:B3,0,2))", 60.0), ("=SUM(INDEX(A1:B3,2,0))", 22.0),
+    ("=INDEX(A1:B3,4,1)", "#REF!"), ("=INDEX(A1:B3,1,3)", "#REF!"), ("=INDEX(A1:B3,-1,1)", "#VALUE!"),
+    ("=INDEX(A1:B3,2)", "#REF!"), ("=INDEX({1,2;3,4},2)", 3.0), ("=INDEX(A1:B3,2,2,1)", 20.0), ("=INDEX(A1:B3,2,2,2)", "#REF!"),
+    ("=INDEX(A:A,5)", 0.0), ("=SUM(INDEX(A:B,0,2))", 60.0), ("=INDEX(C2,1,1)", "#DIV/0!"),
+    ("=ROWS(A:A)", 1048576.0), ("=COLUMNS(2:2)", 16384.0), ("=ROWS(C2)", 1.0), ("=COLUMNS(A1:C7)", 3.0),
     # _xlfn. / _xlws. prefixes
     ("=_xlfn.SUM(1,2)", 3.0), ("=_xlfn._xlws.SUM(1,2)", 3.0),
     # ROW / COLUMN: the formula's own cell, a range's first, all of them in an array context
@@ -93,3 +99,42 @@ def test_fast_and_exact_agree_on_arrays():
         wb.evaluate()
         assert wb.value("S", "B1") == 2.0 and wb.value("S", "B2") == 2.0
     assert cells
+
+
+def _array_book(formulas, dynamic=()):
+    """formulas: {"B1:B4": "=A1:A3*2"} array formulas over CELLS on sheet S."""
+    from graddesc.engine.workbook import _split_addr
+
+    wb = Workbook.from_cells({"S": dict(CELLS)})
+    for rng, f in formulas.items():
+        a, b = rng.split(":")
+        (r1, c1), (r2, c2) = _split_addr(a), _split_addr(b)
+        wb.set_array_formula(0, r1, c1, r2, c2, f, dynamic=rng in dynamic)
+    return wb
+
+
+def test_array_formulas_fill_their_range_as_excel_does():
+    wb = _array_book({"D1:D4": "=A1:A3*2", "E1:E2": "=SUM(A1:A3)", "F1:G2": "={1,2}", "H1:I3": "={1,2;3,4}",
+                      "J1:J3": "=A1:A3", "K1:K4": "=A1:A3", "L1:L5": "=A:A", "M1:N1": "=INDEX({2,3;4,5},{1,2})"},
+                     dynamic=("K1:K4", "L1:L5"))
+    wb.set_cell(0, 9, 1, formula="=SUM(D1:D3)+E2")  # reads cells of array ranges
+    wb.set_cell(0, 1, 26, formula="=D3")  # Z1: before D3 in key order, after its anchor in evaluation
+    wb.evaluate()
+    v = lambda a: wb.value("S", a)  # noqa: E731
+    assert [v(f"D{r}") for r in (1, 2, 3)] == [2.0, 4.0, 6.0] and str(v("D4")) == "#N/A"  # beyond: #N/A
+    assert v("E1") == 6.0 and v("E2") == 6.0  # one value fills the range
+    assert [v("F1"), v("G1"), v("F2"), v("G2")] == [1.0, 2.0, 1.0, 2.0]  # one row repeats down
+    assert [v("H1"), v("I2"), str(v("H3")), str(v("I3"))] == [1.0, 4.0, "#N/A", "#N/A"]
+    assert [v("J1"), v("J2"), v("J3")] == [1.0, 2.0, 3.0]
+    assert [v("K1"), v("K2"), v("K3"), v("K4")] == [1.0, 2.0, 3.0, None]  # a dynamic array spills its size
+    assert [v(f"L{r}") for r in range(1, 6)] == [1.0, 2.0, 3.0, 0.0, 0.0]  # empty cells of a reference: 0
+    assert [v("M1"), v("N1")] == [2.0, 4.0]  # an array index lifts INDEX; each element's first value
+    assert v("A9") == 18.0 and v("Z1") == 6.0
+    assert wb.formula("S", "D3") == "=A1:A3*2"  # the range's cells show the anchor's formula
+
+
+def test_array_formula_errors_fill_the_range():
+    wb = _array_book({"D1:D2": "=NOSUCH(A1:A2)"})
+    wb.evaluate(strict=False)
+    assert str(wb.value("S", "D1")) == "#NAME?" and str(wb.value("S", "D2")) == "#NAME?"
+    assert "S!D2" in dict(wb.skipped_cells())

@@ -14,10 +14,12 @@ import math
 import numpy as np
 import pytest
 
-from graddesc import builder, engine
+from graddesc import engine
 from graddesc.optimizers import REGISTRY
 from graddesc.problem import Data, make_data
 from graddesc.trajectory import run
+from graddesc.workbook import layout
+from graddesc.workbook.build import build
 
 EVE = REGISTRY["eve"]
 LR, B1, B2, B3, K_LO, K_HI, EPS = 0.5, 0.9, 0.999, 0.999, 0.1, 10.0, 1e-8
@@ -131,10 +133,10 @@ def test_loss_exactly_zero_on_step_1_divides_by_zero():
     tr = run(EVE, EVE.resolve(), data, 1)
     assert tr.loss[0] == 0.0 and tr.columns["fhat"][0] == 0.0
     assert math.isnan(tr.columns["ratio"][1]) and np.all(np.isnan(tr.new_p[1]))
-    book = builder.build(data, 1, optimizers=["eve"])
+    book = build(data, 1, optimizers=["eve"])
     wb = engine.Workbook.from_model(book)
     wb.evaluate()
-    cols = {(c.key, c.param): c for c in builder.table_columns(EVE)}
-    row = builder.step_row(2)
+    cols = {(c.key, c.param): c for c in layout.table_columns(EVE)}
+    row = layout.step_row(2)
     assert str(wb.value("eve", f"{cols[('ratio', None)].letter}{row}")) == "#DIV/0!"
     assert str(wb.value("eve", f"{cols[('new', 0)].letter}{row}")).startswith("#")

@@ -7,10 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from graddesc import builder, engine, verify
+from graddesc import engine, verify
 from graddesc.optimizers import REGISTRY, with_schedule
 from graddesc.problem import make_data
 from graddesc.trajectory import run
+from graddesc.workbook.build import build
 from tests.witnesses import require_torch
 
 N = 30
@@ -148,7 +149,7 @@ def test_eve_fastai_d_from_epoch_loss():
 def test_epoch_tables_engine_vs_numpy(overrides):
     """Every cell of the step and epoch tables of the sheets with an epoch table, evaluated by the
     engine, against numpy (the epoch tables are where these sheets differ from the others)."""
-    book = builder.build(make_data(), 8, overrides, optimizers=EPOCH_SHEETS)
+    book = build(make_data(), 8, overrides, optimizers=EPOCH_SHEETS)
     wb = engine.Workbook.from_model(book)
     wb.evaluate()
     reports = [r for r in verify.verify_workbook(wb) if r.sheet in REGISTRY]

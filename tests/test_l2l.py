@@ -9,12 +9,13 @@ import os
 import numpy as np
 import pytest
 
-from graddesc import builder, l2l, verify
+from graddesc import l2l, verify
 from graddesc.errors import InputError
 from graddesc.optimizers import REGISTRY
 from graddesc.optimizers.learned import LEARNED, forward
 from graddesc.problem import Data, make_data
 from graddesc.trajectory import run
+from graddesc.workbook.build import build
 
 SMALL = dict(iters=12, population=8, problems=6, unroll=60, val_problems=6, val_every=5)
 
@@ -123,7 +124,7 @@ def test_forward_pass_against_a_hand_written_loop():
 def test_learned_sheet_formulas_agree_with_numpy():
     from graddesc import engine
 
-    book = builder.build(make_data(), epochs=3, optimizers=["learned"])
+    book = build(make_data(), epochs=3, optimizers=["learned"])
     wb = engine.Workbook.from_model(book)
     wb.evaluate(strict=True)
     reports = [r for r in verify.verify_workbook(wb) if r.sheet == "learned"]

@@ -140,7 +140,7 @@ def test_errors(recalculated, row, formula):
 
 
 def test_error_text_table():
-    from graddesc import libreoffice as lo
+    from graddesc.witnesses import libreoffice as lo
 
     assert lo.error_text(532) == "#DIV/0!" and lo.error_text(32767) == "#N/A"
     assert lo.error_text(9999) == "#N/A"  # LibreOffice's own default when it writes xlsx
@@ -196,7 +196,7 @@ def test_edit_rejects_bad_formula(workbook, tmp_path):
     ({"Steps": {"A1": [1]}}, "unsupported value"),
 ])
 def test_edit_validation(workbook, tmp_path, edits, message):
-    from graddesc import libreoffice as lo
+    from graddesc.witnesses import libreoffice as lo
 
     with pytest.raises(lo.LibreOfficeError, match=re.escape(message)):
         lo.edit_and_save(workbook, edits, tmp_path / "x.xlsx")

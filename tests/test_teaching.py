@@ -6,10 +6,12 @@ import math
 import numpy as np
 import pytest
 
-from graddesc import builder, teaching
 from graddesc.optimizers import REGISTRY
 from graddesc.problem import TRUE_A, TRUE_B, make_data
 from graddesc.trajectory import run
+from graddesc.workbook import teaching
+from graddesc.workbook.build import build
+from graddesc.workbook.teaching import compare, global_min, sparse
 from graddesc.xlsx.model import Cell
 from tests.witnesses import require_libreoffice
 
@@ -58,7 +60,7 @@ def _formula_cells(sh):
 
 @pytest.fixture(scope="module")
 def book():
-    return builder.build(make_data(), EPOCHS)
+    return build(make_data(), EPOCHS)
 
 
 @pytest.fixture(scope="module")
@@ -96,27 +98,27 @@ def test_every_formula_cell_of_the_teaching_sheets_has_a_numpy_value(book, expec
 # ------------------------------------------------------------------------- the learner's answers
 
 def test_sparse_rare_parameter_keeps_the_largest_effective_lr():
-    x, z, y = teaching.sparse_data()
-    hp = {name: value for name, _, value, _ in teaching.SP_HYPERS}
-    o = teaching.sparse_run(x, z, y, hp)
+    x, z, y = sparse.sparse_data()
+    hp = {name: value for name, _, value, _ in sparse.SP_HYPERS}
+    o = sparse.sparse_run(x, z, y, hp)
     eff_a, eff_c, eff_b = o["ada_eff"][-1]
     # c (feature z, rare) and b (feature 1, every step) have features of the same size: only
     # frequency differs, and the rare one keeps the larger step
     assert eff_c > 1.5 * eff_b > 1.5 * eff_a
     nz = o["ada_nz"].sum(axis=0)
-    assert nz[1] == teaching.SP_RARE * teaching.SP_EPOCHS < nz[2] == nz[0] == len(x) * teaching.SP_EPOCHS
+    assert nz[1] == sparse.SP_RARE * sparse.SP_EPOCHS < nz[2] == nz[0] == len(x) * sparse.SP_EPOCHS
     # a's gradients are bigger (x up to 5): the smallest effective lr
     assert eff_a < eff_b
     # so Adagrad learns the rare c; SGD with one lr is still far off
-    true_c = teaching.SP_TRUE[1]
+    true_c = sparse.SP_TRUE[1]
     assert abs(o["ada_p"][-1, 1] - true_c) < 0.01 < 1.0 < abs(o["sgd_p"][-1, 1] - true_c)
 
 
 def test_sparse_step_one_is_lr_times_sign_of_g():
-    x, z, y = teaching.sparse_data()
-    hp = {name: value for name, _, value, _ in teaching.SP_HYPERS}
+    x, z, y = sparse.sparse_data()
+    hp = {name: value for name, _, value, _ in sparse.SP_HYPERS}
     hp["sparse_init_acc"] = 0.0
-    o = teaching.sparse_run(x, z, y, hp, epochs=1)
+    o = sparse.sparse_run(x, z, y, hp, epochs=1)
     step = o["ada_p"][0] - np.array([hp["sparse_start_a"], hp["sparse_start_c"], hp["sparse_start_b"]])
     g = o["ada_g"][0]
     want = -hp["sparse_adagrad_lr"] * np.sign(g)
@@ -126,34 +128,34 @@ def test_sparse_step_one_is_lr_times_sign_of_g():
 def test_global_min_winner_is_the_lowest_end(expected):
     floats, _ = expected
     g = floats["global_min"]
-    k = len(teaching.GM_STARTS)
+    k = len(global_min.GM_STARTS)
     cols = [chr(ord("B") + j) for j in range(k)]
-    ends = [g[f"{c}{teaching.GM_END_F}"] for c in cols]
-    best = [g[f"{c}{teaching.GM_BEST}"] for c in cols]
+    ends = [g[f"{c}{global_min.GM_END_F}"] for c in cols]
+    best = [g[f"{c}{global_min.GM_BEST}"] for c in cols]
     win = int(np.argmin(ends))
     assert best == [1.0 if j == win else 0.0 for j in range(k)]
     assert all(ends[win] < e for j, e in enumerate(ends) if j != win)
-    assert g[f"B{teaching.GM_BEST_F}"] == ends[win]
+    assert g[f"B{global_min.GM_BEST_F}"] == ends[win]
     # the winner sits in the deepest valley of f, near w = -1.47; the others are true local minima
-    assert abs(g[f"{cols[win]}{teaching.GM_END_W}"] + 1.4725) < 1e-3
+    assert abs(g[f"{cols[win]}{global_min.GM_END_W}"] + 1.4725) < 1e-3
     for c in cols:
-        assert abs(g[f"{c}{teaching.GM_SLOPE}"]) < 1e-6 and g[f"{c}{teaching.GM_CURV}"] > 0
-        assert g[f"{c}{teaching.GM_WALL}"] >= 0
+        assert abs(g[f"{c}{global_min.GM_SLOPE}"]) < 1e-6 and g[f"{c}{global_min.GM_CURV}"] > 0
+        assert g[f"{c}{global_min.GM_WALL}"] >= 0
     # the wall from the valley at 4.41 to the best one is the hill at w = 1.68 (f = 3.26)
     j = cols.index("E")
-    assert abs(g[f"E{teaching.GM_WALL}"] - (teaching.fw(1.6) - ends[j])) < 1e-9
+    assert abs(g[f"E{global_min.GM_WALL}"] - (global_min.fw(1.6) - ends[j])) < 1e-9
 
 
 def test_global_min_claims_of_the_text():
     # "gm_momentum 0.9 - the run from 13 rolls over two walls into the deepest valley"
-    w = teaching.gm_momentum_run(13.0, 0.05, 0.9)[-1, 2]
+    w = global_min.gm_momentum_run(13.0, 0.05, 0.9)[-1, 2]
     assert abs(w + 1.47) < 0.01
-    w = teaching.gm_momentum_run(13.0, 0.05, 0.8)[-1, 2]
+    w = global_min.gm_momentum_run(13.0, 0.05, 0.8)[-1, 2]
     assert abs(w - 10.24) < 0.01
     # the seeded annealing run from 13 finds the deepest valley
-    u, r = teaching.gm_random()
-    hp = {name: value for name, _, value, _ in teaching.GM_HYPERS}
-    sa = teaching.gm_annealing(hp["gm_sa_start"], hp["gm_sa_t0"], hp["gm_sa_cooling"], hp["gm_sa_step"], u, r)
+    u, r = global_min.gm_random()
+    hp = {name: value for name, _, value, _ in global_min.GM_HYPERS}
+    sa = global_min.gm_annealing(hp["gm_sa_start"], hp["gm_sa_t0"], hp["gm_sa_cooling"], hp["gm_sa_step"], u, r)
     assert abs(sa[-1, 6] + 1.47) < 0.05
 
 
@@ -164,23 +166,23 @@ def test_compare_first_step_within_tolerance_equals_numpy(book, expected):
         opt = REGISTRY[name]
         tr = run(opt, opt.defaults(), data, EPOCHS)
         col = chr(ord("B") + i)
-        ok = np.nonzero((np.abs(tr.new_p[:, 0] - TRUE_A) < teaching.DEFAULT_TOL)
-                        & (np.abs(tr.new_p[:, 1] - TRUE_B) < teaching.DEFAULT_TOL))[0]
-        addr = f"{col}{teaching.CMP_FIRST}"
+        ok = np.nonzero((np.abs(tr.new_p[:, 0] - TRUE_A) < compare.DEFAULT_TOL)
+                        & (np.abs(tr.new_p[:, 1] - TRUE_B) < compare.DEFAULT_TOL))[0]
+        addr = f"{col}{compare.CMP_FIRST}"
         if ok.size:
             assert floats["compare"][addr] == ok[0] + 1
         else:
             assert texts["compare"][addr] == "not reached"
-        assert floats["compare"][f"{col}{teaching.CMP_FINAL_B}"] == tr.new_p[-1, 1]
+        assert floats["compare"][f"{col}{compare.CMP_FINAL_B}"] == tr.new_p[-1, 1]
         first_epoch = tr.loss[:len(data)]
-        assert math.isclose(floats["compare"][f"{col}{teaching.CMP_TABLE_ROW}"], first_epoch.mean(), rel_tol=1e-12)
+        assert math.isclose(floats["compare"][f"{col}{compare.CMP_TABLE_ROW}"], first_epoch.mean(), rel_tol=1e-12)
 
 
 def test_compare_adam_arrives_within_20_epochs():
     data = make_data()
     opt = REGISTRY["adam"]
     tr = run(opt, opt.defaults(), data, 20)
-    ok = (np.abs(tr.new_p[:, 0] - TRUE_A) < teaching.DEFAULT_TOL) & (np.abs(tr.new_p[:, 1] - TRUE_B) < teaching.DEFAULT_TOL)
+    ok = (np.abs(tr.new_p[:, 0] - TRUE_A) < compare.DEFAULT_TOL) & (np.abs(tr.new_p[:, 1] - TRUE_B) < compare.DEFAULT_TOL)
     assert ok.any()
 
 
@@ -234,21 +236,21 @@ def test_engine_agrees_with_numpy_on_the_teaching_sheets(book):
 
 
 def test_engine_agrees_after_a_learner_edits_inputs():
-    book = builder.build(make_data(), EPOCHS)
+    book = build(make_data(), EPOCHS)
     gm = _sheet(book, "global_min")
     sp = _sheet(book, "sparse")
     cmp_ = _sheet(book, "compare")
-    names = dict(zip([h[0] for h in teaching.GM_HYPERS], range(len(teaching.GM_HYPERS))))
-    gm.put(teaching.GM_SET_ROW + names["gm_momentum"], 2, 0.9)
-    gm.put(teaching.GM_START_ROW, 3, 0.5)  # start 2
-    sp_names = [h[0] for h in teaching.SP_HYPERS]
-    sp.put(teaching.SP_SET_ROW + sp_names.index("sparse_adagrad_lr"), 2, 0.7)
-    sp.put(teaching.SP_START + 4, teaching.SP_DATA + 2, 1.0)  # z = 1 on one more sample (y not changed)
-    cmp_.put(teaching.CMP_TOL_ROW, 2, 5.0)
+    names = dict(zip([h[0] for h in global_min.GM_HYPERS], range(len(global_min.GM_HYPERS))))
+    gm.put(global_min.GM_SET_ROW + names["gm_momentum"], 2, 0.9)
+    gm.put(global_min.GM_START_ROW, 3, 0.5)  # start 2
+    sp_names = [h[0] for h in sparse.SP_HYPERS]
+    sp.put(sparse.SP_SET_ROW + sp_names.index("sparse_adagrad_lr"), 2, 0.7)
+    sp.put(sparse.SP_START + 4, sparse.SP_DATA + 2, 1.0)  # z = 1 on one more sample (y not changed)
+    cmp_.put(compare.CMP_TOL_ROW, 2, 5.0)
     wb, floats = _engine_check(book)
     # with momentum 0.9 the run from 13 reaches the deepest valley, like the one from -4
-    assert abs(floats["global_min"][f"G{teaching.GM_END_W}"] + 1.47) < 0.01
-    assert wb.value("global_min", f"G{teaching.GM_END_W}") == floats["global_min"][f"G{teaching.GM_END_W}"]
+    assert abs(floats["global_min"][f"G{global_min.GM_END_W}"] + 1.47) < 0.01
+    assert wb.value("global_min", f"G{global_min.GM_END_W}") == floats["global_min"][f"G{global_min.GM_END_W}"]
 
 
 def test_libreoffice_witness_agrees_on_the_teaching_sheets(book, expected, tmp_path):

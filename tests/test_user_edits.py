@@ -4,22 +4,24 @@ constant typed over a formula is reported with its address and the expected valu
 
 import pytest
 
-from graddesc import builder, verify
+from graddesc import verify
 from graddesc.engine import Workbook
 from graddesc.optimizers import REGISTRY
+from graddesc.workbook import layout
+from graddesc.workbook.build import build_file
 from tests.witnesses import require_libreoffice
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     path = tmp_path_factory.mktemp("edits") / "w.xlsx"
-    verify.build_file(path, epochs=2)
+    build_file(path, epochs=2)
     return path
 
 
 def _cell(opt, key, param, step):
-    c = next(c for c in builder.table_columns(REGISTRY[opt]) if c.key == key and c.param == param)
-    return f"{c.letter}{builder.step_row(step)}"
+    c = next(c for c in layout.table_columns(REGISTRY[opt]) if c.key == key and c.param == param)
+    return f"{c.letter}{layout.step_row(step)}"
 
 
 def test_edits_saved_by_libreoffice_are_honoured(built, tmp_path):

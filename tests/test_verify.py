@@ -2,21 +2,24 @@
 tampering; the `formulas` package as an independent witness; the committed workbook is current."""
 
 import json
-import re
 import math
-import shutil
+import re
 from pathlib import Path
 
 import numpy as np
 import openpyxl
 import pytest
 
-from graddesc import builder, verify
+from graddesc import verify
 from graddesc.cli import main
 from graddesc.engine import Workbook
 from graddesc.errors import InputError
 from graddesc.optimizers import REGISTRY
 from graddesc.problem import make_data
+from graddesc.workbook import layout
+from graddesc.workbook.build import build_file
+from graddesc.workbook.data_sheet import data_sheet
+from graddesc.workbook.optimizer_sheet import optimizer_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "workbooks" / "graddesc.xlsx"
@@ -25,7 +28,7 @@ COMMITTED = ROOT / "workbooks" / "graddesc.xlsx"
 @pytest.fixture(scope="module")
 def default_book(tmp_path_factory):
     path = tmp_path_factory.mktemp("wb") / "graddesc.xlsx"
-    verify.build_file(path)
+    build_file(path)
     return path
 
 
@@ -39,7 +42,7 @@ def test_default_workbook_agrees_cell_by_cell(default_book):
             assert s.cells > 100 and s.max_rel <= verify.RTOL
             continue
         opt = REGISTRY[s.sheet]
-        cols = [c for c in builder.table_columns(opt) if c.template is not None]
+        cols = [c for c in layout.table_columns(opt) if c.template is not None]
         n_epoch_cells = sum(2 if not c.shared else 1 for c in opt.epoch_columns) * 20
         assert s.cells == len(cols) * 30 * 20 + n_epoch_cells
         # pinned: on every optimizer sheet the engine reproduces numpy to the last bit (the same
@@ -65,8 +68,8 @@ def test_engine_values_are_numpy_values(default_book):
 
     opt = REGISTRY["adam"]
     tr = run(opt, opt.resolve(), make_data(), 20)
-    cols = {(c.key, c.param): c for c in builder.table_columns(opt)}
-    last = builder.step_row(600)
+    cols = {(c.key, c.param): c for c in layout.table_columns(opt)}
+    last = layout.step_row(600)
     assert wb.value("adam", f"{cols[('new', 0)].letter}{last}") == tr.new_p[-1, 0]
     assert wb.value("adam", f"{cols[('new', 1)].letter}{last}") == tr.new_p[-1, 1]
     assert abs(tr.new_p[-1, 0] - 2) < 0.01 and abs(tr.new_p[-1, 1] - 30) < 0.5
@@ -79,7 +82,7 @@ def test_engine_values_are_numpy_values(default_book):
 ])
 def test_other_hyperparameters(tmp_path, overrides):
     path = tmp_path / "w.xlsx"
-    verify.build_file(path, epochs=3, overrides=overrides)
+    build_file(path, epochs=3, overrides=overrides)
     rep = verify.verify_file(path)
     assert rep.ok, rep.text()
     wb = Workbook.load(path).evaluate()
@@ -166,8 +169,8 @@ def test_formulas_package_agrees_with_engine(tmp_path):
     from graddesc.xlsx.writer import write_workbook
 
     sheets, names = [], {}
-    for sh, nm in [builder.data_sheet(make_data(), "")] + [
-            builder.optimizer_sheet(REGISTRY[o], REGISTRY[o].resolve(), 30, 1) for o in ("sgd", "adam")]:
+    for sh, nm in [data_sheet(make_data(), "")] + [
+            optimizer_sheet(REGISTRY[o], REGISTRY[o].resolve(), 30, 1) for o in ("sgd", "adam")]:
         sheets.append(sh)
         names.update(nm)
     model = Model(sheets, names)
@@ -194,22 +197,22 @@ def test_formulas_package_agrees_with_engine(tmp_path):
 
 def test_build_is_deterministic(tmp_path):
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    verify.build_file(a, epochs=2)
-    verify.build_file(b, epochs=2)
+    build_file(a, epochs=2)
+    build_file(b, epochs=2)
     assert a.read_bytes() == b.read_bytes()
 
 
 def test_committed_workbook_is_current(tmp_path):
     fresh = tmp_path / "graddesc.xlsx"
-    verify.build_file(fresh)
+    build_file(fresh)
     assert COMMITTED.exists(), "run `graddesc build` and commit workbooks/graddesc.xlsx"
     assert fresh.read_bytes() == COMMITTED.read_bytes(), "workbooks/graddesc.xlsx is stale: run `graddesc build`"
 
 
 def test_build_refuses_to_overwrite_an_edited_workbook(tmp_path, capsys):
     path = tmp_path / "w.xlsx"
-    verify.build_file(path, epochs=1)
-    verify.build_file(path, epochs=2)  # unchanged since graddesc wrote it: fine to replace
+    build_file(path, epochs=1)
+    build_file(path, epochs=2)  # unchanged since graddesc wrote it: fine to replace
     wb = openpyxl.load_workbook(path)
     wb["adam"]["B5"] = 0.3
     wb.save(path)
@@ -222,7 +225,7 @@ def test_build_refuses_to_overwrite_an_edited_workbook(tmp_path, capsys):
     other = tmp_path / "notes.xlsx"
     other.write_bytes(b"not ours")
     with pytest.raises(InputError):
-        verify.build_file(other, epochs=1)
+        build_file(other, epochs=1)
     assert other.read_bytes() == b"not ours"
 
 

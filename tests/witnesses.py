@@ -25,7 +25,7 @@ def require_torch():
 
 
 def require_libreoffice():
-    from graddesc import libreoffice
+    from graddesc.witnesses import libreoffice
 
     if not libreoffice.available():
         _missing("LibreOffice is not available: " + libreoffice.why_unavailable())

@@ -285,10 +285,10 @@ def _xs(f, pos, *args):
     for i in pos:
         a = args[i]
         if a.__class__ is Area:
-            a = _unit(a)
             if lifted is None:
                 lifted = list(args)
-            lifted[i] = a
+            if a.ref is not None:  # a one-cell reference is its value
+                lifted[i] = _unit(a)
     if lifted is None:
         return _x(f, *args)
     arr = [i for i in pos if lifted[i].__class__ is Area]
@@ -300,7 +300,10 @@ def _xs(f, pos, *args):
         for i, v in zip(arr, vals):
             call[i] = v
         r = _x(f, *call)
-        return _unit(r)
+        if r.__class__ is Area:  # an array in an array's element: its first value
+            rows = r.rows
+            return rows[0][0] if rows and rows[0] else VALUE
+        return r
     return broadcast(one, *[lifted[i] for i in arr])
 
 
@@ -332,6 +335,8 @@ def _ii(x, k):
         j = c - c1
     else:
         j = 0
+    if i >= len(rows) or j >= len(rows[0]):
+        return None  # beyond the used part of a whole column / row
     return rows[i][j]
 
 
@@ -344,14 +349,17 @@ def _at(x, k):
     return x.rows[0][0]
 
 
-def _area(V, k1, k2):
+def _area(V, k1, k2, kfull=None):
+    """The values of the range k1:k2 as an Area.  kfull: the range really ends there (a whole
+    column or row, whose values are read only as far as the sheet is used); its ref says so."""
     s1, r1, c1 = k1 >> SHEET_SHIFT, (k1 >> ROW_SHIFT) & ROW_BITS, k1 & COL_MASK
     r2, c2 = (k2 >> ROW_SHIFT) & ROW_BITS, k2 & COL_MASK
     base = s1 << SHEET_SHIFT
     get = V.get
+    ref = (k1, k2 if kfull is None else kfull)
     if c1 == c2:
-        return Area([[get(base | (r << ROW_SHIFT) | c1)] for r in range(r1, r2 + 1)], (k1, k2))
-    return Area([[get(base | (r << ROW_SHIFT) | c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)], (k1, k2))
+        return Area([[get(base | (r << ROW_SHIFT) | c1)] for r in range(r1, r2 + 1)], ref)
+    return Area([[get(base | (r << ROW_SHIFT) | c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)], ref)
 
 
 _OP_EXACT = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "^": "_pow", "&": None,
@@ -731,13 +739,19 @@ class _Gen:
         sheet = self.sheet_of(sname)
         if sheet is None:
             return _ERR_NAME["#REF!"]
-        if r1 == 1 and r2 == MAX_ROW and r1a and r2a:  # whole column: clip to the used rows
+        full = None
+        if r1 == 1 and r2 == MAX_ROW and r1a and r2a:  # whole column: values of the used rows
+            full = (r2, c2)
             r2 = max(1, self.comp.ctx.max_row.get(sheet, 1))
-        if c1 == 1 and c2 == MAX_COL and c1a and c2a:  # whole row: clip to the used columns
+        if c1 == 1 and c2 == MAX_COL and c1a and c2a:  # whole row: values of the used columns
+            full = (full[0] if full else r2, c2)
             c2 = max(1, self.comp.ctx.max_col.get(sheet, 1))
         e1, m1, d1 = self.key_expr(sheet, r1, c1, r1a, c1a)
         e2, m2, d2 = self.key_expr(sheet, r2, c2, r2a, c2a)
         self.areas.append((m1, d1, m2, d2))
+        if full is not None:
+            e3, _, _ = self.key_expr(sheet, full[0], full[1], r2a, c2a)
+            return f"_area(V, {e1}, {e2}, {e3})"
         return f"_area(V, {e1}, {e2})"
 
     def local(self, name):
@@ -864,9 +878,9 @@ class _Gen:
                 for a in args:
                     self.expr(a)  # (for its dependencies)
                 return "_fb()"
-        if fdef.refs:  # a direct reference counts like a one-cell range: text, booleans ignored
-            args = [("area", a[1], a[2], a[3], a[2], a[3], a[4], a[5], a[4], a[5]) if a[0] == "ref" else a
-                    for a in args]
+        if not fdef.lazy:  # a direct reference where a range is taken is a one-cell range
+            args = [("area", a[1], a[2], a[3], a[2], a[3], a[4], a[5], a[4], a[5])
+                    if a[0] == "ref" and fdef.takes_array(i) else a for i, a in enumerate(args)]
         srcs = []
         scalar_pos = []
         for i, a in enumerate(args):

@@ -10,11 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from graddesc.engine.compiler import (
-    ABS, COL_MASK, NOT_COL, REL, ROW_SHIFT, ROWREL, SHEET_SHIFT, Compiler, Context, dep_key, evaluate_exact,
-    make_key, split_key)
+    ABS, COL_MASK, NOT_COL, REL, ROW_BITS, ROW_SHIFT, ROWREL, SHEET_SHIFT, Compiler, Context, Shape, dep_key,
+    evaluate_exact, make_key, split_key)
+from graddesc.engine.functions.base import Area, dims, unit
 from graddesc.engine.functions.base import CTX
 from graddesc.engine.parser import MAX_COL, MAX_ROW, col_letters, col_number, parse
-from graddesc.engine.values import ERRORS, NAME, REF, VALUE, ExcelError
+from graddesc.engine.values import ERRORS, NA, NAME, REF, VALUE, ExcelError
 from graddesc.errors import CircularReferenceError, FormulaError, UnknownFunctionError, WorkbookError
 
 _ADDR = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)$")
@@ -30,8 +31,21 @@ class _Shared(tuple):
     __slots__ = ()
 
 
+_MEMBER = Shape("(a cell of an array formula's range)")
+_MEMBER.member = True
+_MEMBER.qk = -1  # its only dependency, the anchor, has a smaller key
+
+
+class _Member(tuple):
+    """A cell of an array formula's range other than its anchor: (anchor key,).  Its formula is the
+    anchor's; its value is the anchor's result at its place."""
+
+    __slots__ = ()
+
+
 class FormulaTexts(Mapping):
-    """key -> formula text without '=' (shared-formula children are translated when asked)."""
+    """key -> formula text without '=' (shared-formula children are translated when asked; the
+    cells of an array formula's range show the anchor's formula, as Excel does)."""
 
     def __init__(self, raw: dict):
         self._raw = raw
@@ -40,6 +54,8 @@ class FormulaTexts(Mapping):
         f = self._raw[k]
         if f.__class__ is str:
             return f
+        if f.__class__ is _Member:
+            return self[f[0]]
         from graddesc.xlsx.reader import translate
 
         _, r, c = split_key(k)
@@ -133,6 +149,7 @@ class Workbook:
         self._compiler = None
         self._use_fast = True  # False: EXACT only (tests compare the two paths)
         self._strict = True
+        self._dynamic: list = []  # formula cells that make references at run time
         self.array_formulas: dict[int, tuple] = {}
         self.dynamic_arrays: set[int] = set()
         self.tables: dict[str, Table] = {}
@@ -346,7 +363,7 @@ class Workbook:
         names = self.sheet_names
         get = self.V.get
         for k in self._ftext:
-            out[names[k >> SHEET_SHIFT]][((k >> ROW_SHIFT) & 0x1FFFFF, k & COL_MASK)] = get(k)
+            out[names[k >> SHEET_SHIFT]][((k >> ROW_SHIFT) & ROW_BITS, k & COL_MASK)] = get(k)
         return out
 
     def skipped_cells(self) -> list[tuple[str, str]]:
@@ -392,8 +409,10 @@ class Workbook:
         Lenient (strict=False): such cells get an error value (#NAME?, #REF! in a cycle) and are
         listed in `skipped` with the reason, and so is every cell depending on them."""
         CTX.date1904 = self.date1904
+        CTX.book = self
         self.skipped = {}
         self.volatile = set()
+        self._expand_arrays()
         ctx = Context(self._sheet_index, self._resolve_text, self.max_row, self.max_col)
         comp = self._compiler = Compiler(ctx, fast=self._use_fast)
         self._strict = strict
@@ -401,10 +420,99 @@ class Workbook:
         self._shapes = shapes
         self._formula_rows = None
         self._run(comp, shapes, strict)
+        if self._dynamic:
+            self._rerun_dynamic(comp, shapes)
         if self.skipped or self.volatile:
             self._propagate()
         self.evaluated = True
         return self
+
+    # -- array formulas ------------------------------------------------------------------
+    def set_array_formula(self, sheet: int, r1: int, c1: int, r2: int, c2: int, formula: str,
+                          dynamic: bool = False):
+        """An array formula over rows r1..r2, columns c1..c2 of a sheet (its anchor is the top-left
+        cell); dynamic: an Excel 365 spilling formula (its result fills exactly its own size)."""
+        self.set_cell(sheet, r1, c1, formula=formula)
+        self.set_cell(sheet, r2, c2, self.V.get(make_key(sheet, r2, c2)))
+        k = make_key(sheet, r1, c1)
+        self.array_formulas[k] = (r1, c1, r2, c2)
+        if dynamic:
+            self.dynamic_arrays.add(k)
+
+    def _expand_arrays(self):
+        """Every cell of an array formula's range becomes a formula cell (a _Member of its anchor):
+        its value comes from the anchor's result, and cells reading it are ordered after the anchor."""
+        ftext, V = self._ftext, self.V
+        for k, (r1, c1, r2, c2) in self.array_formulas.items():
+            if ftext.get(k).__class__ is not str:
+                continue
+            member = _Member((k,))
+            base = (k >> SHEET_SHIFT) << SHEET_SHIFT
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    m = base | (r << ROW_SHIFT) | c
+                    if m != k and (m not in ftext or ftext[m].__class__ is _Member):
+                        ftext[m] = member
+                        V.pop(m, None)
+
+    def _fill(self, k, v):
+        """Put an array formula's result v (an Area or one value) into its range as Excel does and
+        return the anchor's value.  Legacy (CSE) arrays: a one-value result fills every cell, a
+        one-row / one-column result repeats, cells beyond the result are #N/A; a dynamic array
+        spills exactly its own size.  An empty cell of the result shows as 0."""
+        r1, c1, r2, c2 = self.array_formulas[k]
+        if v.__class__ is Area:
+            rows = v.rows
+            h, w = dims(v)
+        else:
+            rows, h, w = ((v,),), 1, 1
+        dynamic = k in self.dynamic_arrays
+        V = self.V
+        base = (k >> SHEET_SHIFT) << SHEET_SHIFT
+        for i in range(r2 - r1 + 1):
+            for j in range(c2 - c1 + 1):
+                key = base | ((r1 + i) << ROW_SHIFT) | (c1 + j)
+                if dynamic:
+                    if i >= h or j >= w:
+                        V.pop(key, None)
+                        continue
+                    x = rows[i][j] if i < len(rows) and j < len(rows[i]) else None
+                else:
+                    ii = 0 if h == 1 else i
+                    jj = 0 if w == 1 else j
+                    if ii >= h or jj >= w:
+                        x = NA
+                    else:
+                        x = rows[ii][jj] if ii < len(rows) and jj < len(rows[ii]) else None
+                x = unit(x)
+                if x is None:
+                    x = 0.0
+                elif x.__class__ is Area:
+                    x = VALUE
+                V[key] = x
+        return V.get(k)
+
+    # -- references made at run time (OFFSET, INDIRECT) ------------------------------------
+    def _rerun_dynamic(self, comp, shapes):
+        """Cells with OFFSET / INDIRECT read cells the static order does not know about: once every
+        cell has a value, re-evaluate them and their dependants in order until nothing changes."""
+        dyn = set(self._dynamic)
+        for k in self.order:
+            if k not in dyn and any(d in dyn for d in self._deps(k, shapes[k])):
+                dyn.add(k)
+        todo = [k for k in self.order if k in dyn]
+        V = self.V
+        for _ in range(20):
+            changed = False
+            for k in todo:
+                old = V.get(k)
+                self._eval(comp, shapes[k], k)
+                new = V.get(k)
+                if new is not old and new != old and not (new.__class__ is float and old.__class__ is float
+                                                          and new - old == 0.0):
+                    changed = True
+            if not changed:
+                break
 
     def _compile_all(self, comp: Compiler, strict: bool) -> dict:
         shapes = {}
@@ -412,12 +520,19 @@ class Workbook:
         shape_for = comp.shape_for
         shared_shapes = {}
         skipped, volatile = self.skipped, self.volatile
+        arrays = self.array_formulas
+        dynamic = self._dynamic = []
         for k, f in self._ftext.items():
             s = k >> SHEET_SHIFT
-            r = (k >> ROW_SHIFT) & 0x1FFFFF
+            r = (k >> ROW_SHIFT) & ROW_BITS
             c = k & COL_MASK
             if f.__class__ is str:
-                S = shape_for(s, r, c, f, k, where)
+                S = shape_for(s, r, c, f, k, where, arrays and k in arrays)
+                if S.dynamic:
+                    dynamic.append(k)
+            elif f.__class__ is _Member:
+                shapes[k] = _MEMBER
+                continue
             else:
                 S = shared_shapes.get((s, f[0], f[1]))
                 if S is None:
@@ -479,10 +594,13 @@ class Workbook:
             self._search(comp, k, shapes, ahead, strict)
 
     def _exact(self, comp, S, k):
+        if S.member:
+            return self.V.get(k)  # filled by its anchor, which comes first
         if S.error is not None:
-            return NAME
+            return self._fill(k, NAME) if S.array else NAME
         try:
-            return evaluate_exact(comp, S, k, self.V)
+            v = evaluate_exact(comp, S, k, self.V)
+            return self._fill(k, v) if S.array else v
         except FormulaError as e:  # too complex for Python's compiler
             S.error = e
             msg = str(e)[len(e.cell) + 2:]
@@ -544,7 +662,9 @@ class Workbook:
 
     def _deps(self, k, S) -> list:
         """Keys of the cells formula cell k reads: its references, and the formula cells inside
-        its ranges."""
+        its ranges (a cell of an array formula's range: its anchor)."""
+        if S.member:
+            return [self._ftext[k][0]]
         out = []
         for mode, d in S.deps:
             if mode == REL:

@@ -21,11 +21,13 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graddesc import builder, verify
+from graddesc import verify
 from graddesc.engine import Workbook
 from graddesc.errors import GraddescError, InputError
 from graddesc.optimizers import REGISTRY
 from graddesc.problem import Data
+from graddesc.workbook.data_sheet import data_sheet
+from graddesc.workbook.optimizer_sheet import optimizer_sheet
 from graddesc.xlsx.model import Workbook as Model
 
 
@@ -84,9 +86,9 @@ def check(config, via_file=None):
     except InputError:
         return None
     sheets, names = [], {}
-    dsh, dn = builder.data_sheet(data, "")
+    dsh, dn = data_sheet(data, "")
     dsh.rows[0][4].value, dsh.rows[1][4].value = start  # start_a, start_b
-    for sh, nm in ((dsh, dn), builder.optimizer_sheet(opt, hp, len(data), epochs)):
+    for sh, nm in ((dsh, dn), optimizer_sheet(opt, hp, len(data), epochs)):
         sheets.append(sh)
         names.update(nm)
     model = Model(sheets, names)

@@ -10,15 +10,17 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 
+from graddesc.engine.keys import COL_MASK, ROW_BITS, ROW_SHIFT
 from graddesc.engine.values import DIV0, NA, NUM, REF, VALUE, ExcelError, XLError
 
 class Area:
     """The values of a range or an array, row by row (None for empty cells).
 
     ref: where the values come from when they are a reference (a range of cells): the keys of
-    its top-left and bottom-right cells (graddesc.engine.compiler.make_key), else None (an array
+    its top-left and bottom-right cells (graddesc.engine.keys.make_key), else None (an array
     constant or a computed array).  ROW, OFFSET, CELL, the ':' operator and implicit intersection
-    read it; other functions only read `rows`."""
+    read it; other functions only read `rows`.  A whole column (A:A) or row reads its values only
+    as far as the sheet is used: `rows` can then be shorter than `ref` says (the rest is empty)."""
 
     __slots__ = ("rows", "ref")
 
@@ -66,6 +68,19 @@ def broadcast(f, *xs):
             row.append(NA)
         out.append(row)
     return Area(out)
+
+
+def dims(x) -> tuple[int, int]:
+    """(rows, columns) of a value: a reference's full size, an array's, 1x1 for a scalar."""
+    if x.__class__ is Area:
+        ref = x.ref
+        if ref is not None:
+            k1, k2 = ref
+            return (((k2 >> ROW_SHIFT) & ROW_BITS) - ((k1 >> ROW_SHIFT) & ROW_BITS) + 1,
+                    (k2 & COL_MASK) - (k1 & COL_MASK) + 1)
+        rows = x.rows
+        return len(rows), len(rows[0]) if rows else 0
+    return 1, 1
 
 
 def unit(x):

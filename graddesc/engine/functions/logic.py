@@ -130,16 +130,13 @@ def _iferror_fast(g, args):
 
 def _on_error(x, alt, test):
     x = unit(x)
-    if x.__class__ is Area:
-        cache = []
+    if x.__class__ is Area:  # element by element; the alternative only when needed
+        if not any(v.__class__ is ExcelError and test(v) for v in x.values()):
+            return x
 
-        def one(v):
-            if v.__class__ is ExcelError and test(v):
-                if not cache:
-                    cache.append(_value(alt))
-                return unit(cache[0])
-            return v
-        return broadcast(one, x)
+        def one(v, a):
+            return (0.0 if a is None else a) if v.__class__ is ExcelError and test(v) else v
+        return broadcast(one, x, _value(alt))
     if x.__class__ is ExcelError and test(x):
         return _value(alt)
     return x
@@ -155,6 +152,19 @@ def IFNA(x, alt):
     return _on_error(_value(x), alt, lambda e: e.code == "#N/A")
 
 
+def _lifted(impl, thunks, first):
+    """A lazy function met an array at a scalar position (argument `first` evaluated to an
+    Area): evaluate every argument and apply impl element by element."""
+    vals = [None if t is None else (first if i == 0 else t()) for i, t in enumerate(thunks)]
+
+    def one(*vs):
+        try:
+            return unit(impl(*[None if t is None else (lambda v=v: v) for t, v in zip(thunks, vs)]))
+        except XLError as e:
+            return e.error
+    return broadcast(one, *vals)
+
+
 @fn("IFS", 2, 254, lazy=True, arrays=tuple(range(1, 254, 2)))
 def IFS(*args):
     """IFS(test1, value1, test2, value2, ...): the value of the first true test; #N/A if none."""
@@ -163,7 +173,7 @@ def IFS(*args):
     for i in range(0, len(args), 2):
         c = unit(_value(args[i]))
         if c.__class__ is Area:
-            raise XLError(VALUE)
+            return _lifted(IFS, args[i:], c) if i == 0 else _lifted(IFS, args, unit(_value(args[0])))
         b = _truth(c)
         if b.__class__ is ExcelError:
             return b
@@ -183,10 +193,10 @@ def SWITCH(expr, *cases):
     """SWITCH(expression, value1, result1, ..., [default]): the result of the first value equal to
     the expression, else the default, else #N/A."""
     x = unit(_value(expr))
+    if x.__class__ is Area:
+        return _lifted(SWITCH, (expr,) + cases, x)
     if x.__class__ is ExcelError:
         return x
-    if x.__class__ is Area:
-        raise XLError(VALUE)
     n = len(cases) - len(cases) % 2
     for i in range(0, n, 2):
         v = unit(_value(cases[i]))

@@ -8,7 +8,7 @@ cell=True and read it through CTX.book."""
 from __future__ import annotations
 
 from graddesc.engine.functions.base import (  # noqa: F401
-    CTX, Area, _num1, _one, broadcast, fn, to_bool, to_number, to_text, unit,
+    CTX, Area, _num1, _one, broadcast, dims, fn, to_bool, to_number, to_text, unit,
 )
 from graddesc.engine.keys import COL_MASK, ROW_BITS, ROW_SHIFT, SHEET_SHIFT, make_key, split_key  # noqa: F401
 from graddesc.engine.values import NA, REF, VALUE, ExcelError, XLError  # noqa: F401
@@ -35,6 +35,10 @@ def COLUMN(*args):
 def sub_area(a: Area, i1: int, j1: int, i2: int, j2: int) -> Area:
     """Rows i1..i2 and columns j1..j2 (0-based, inclusive) of an Area; a reference stays one."""
     rows = [r[j1:j2 + 1] for r in a.rows[i1:i2 + 1]]
+    width = j2 - j1 + 1
+    if len(rows) < i2 - i1 + 1 or (rows and len(rows[0]) < width):  # beyond a whole column's used part
+        rows = [r + [None] * (width - len(r)) for r in rows]
+        rows += [[None] * width for _ in range(i2 - i1 + 1 - len(rows))]
     ref = None
     if a.ref is not None:
         k1 = a.ref[0]
@@ -63,7 +67,7 @@ def INDEX(array, row, col=None, area=None):
     if area is not None and _index_number(area) != 1:
         raise XLError(REF)
     a = array if array.__class__ is Area else Area([[array]])
-    h, w = len(a.rows), len(a.rows[0])
+    h, w = dims(a)
     r = _index_number(row)
     if col is None and (h == 1 or w == 1):
         if h == 1:  # one row: the index runs along it
@@ -72,6 +76,8 @@ def INDEX(array, row, col=None, area=None):
             c = 1
         if r == 0 or c == 0:
             return a
+    elif col is None and a.ref is not None:
+        raise XLError(REF)  # a reference of several rows and columns needs both indexes
     else:
         c = _index_number(col)
     if r > h or c > w:
@@ -87,9 +93,7 @@ def INDEX(array, row, col=None, area=None):
 def _dims(x):
     if x.__class__ is ExcelError:
         raise XLError(x)
-    if x.__class__ is Area:
-        return len(x.rows), len(x.rows[0])
-    return 1, 1
+    return dims(x)
 
 
 @fn("ROWS", 1, 1, arrays=(0,))

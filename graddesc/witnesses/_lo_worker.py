@@ -1,6 +1,6 @@
 """LibreOffice worker: run ONLY under Debian's /usr/bin/python3, the one python that can `import uno`.
 
-Started by graddesc.libreoffice as `/usr/bin/python3 -I _lo_worker.py JOB.json`, in a process group
+Started by graddesc.witnesses.libreoffice as `/usr/bin/python3 -I _lo_worker.py JOB.json`, in a process group
 of its own that also holds soffice (the parent kills that group on timeout).  Standalone: imports
 nothing from graddesc.  The job file is JSON:
 

@@ -1,105 +1,28 @@
-"""Lay out the workbook: a data sheet and one sheet per optimizer, every update a live formula.
-
-The layout (which column holds what) is computed here once and used both to write the workbook
-and, by verify, to find the cells that correspond to each numpy quantity.
-"""
+"""One sheet per optimizer: hyperparameters, the step table (one row per step, every update a live
+formula), the per-epoch table, a side panel and two charts.  Where each column is: layout.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from graddesc.errors import InputError
-from graddesc.optimizers import REGISTRY, Optimizer
+from graddesc.optimizers import Optimizer
 from graddesc.optimizers.base import PLACEHOLDER
-from graddesc.problem import INIT_A, INIT_B, NUMERIC_STEP, TRUE_A, TRUE_B, Data
-from graddesc.trajectory import check_epochs
-from graddesc.xlsx.model import Cell, Chart, Highlight, Series, Sheet, Workbook, col_letter
-
-DATA_SHEET = "data"
-HYPER_NAME_ROW = 4
-HYPER_VALUE_ROW = 5
-EQUATION_ROW = 6
-HEADER_ROW = 8
-START_ROW = 9  # "step 0": the starting state every first step reads as its previous row
-FIRST_STEP_ROW = 10
-MAX_ROWS = 1_048_576
-PARAMS = ("a", "b")
-NUM_FMT = {"x": "0", "y": "0", "p": "0.0000", "pred": "0.000", "loss": "0.000", "num_grad": "0.000", "g": "0.000",
-           "grad": "0.000", "new": "0.0000"}
-
-
-@dataclass(frozen=True)
-class TableColumn:
-    """One column of an optimizer's step table."""
-
-    col: int
-    key: str  # x y a b pred loss grad num_grad new, or an optimizer column key
-    param: int | None  # 0: a, 1: b, None: not per parameter
-    header: str
-    meaning: str
-    template: str | None  # formula template (placeholders resolved per row); None: constant
-
-    @property
-    def letter(self) -> str:
-        return col_letter(self.col)
-
-
-def table_columns(opt: Optimizer) -> list[TableColumn]:
-    """The step table of an optimizer sheet, left to right; every column feeds only later ones."""
-    cols: list[TableColumn] = []
-
-    def add(key, param, header, meaning, template):
-        cols.append(TableColumn(len(cols) + 1, key, param, header, meaning, template))
-
-    add("t", None, "step t", "step counter: 1 on the first step", None)
-    add("epoch", None, "epoch", "one epoch = one pass over the data", None)
-    add("x", None, "x", "x of this step's sample (data sheet)", "{data_x}")
-    add("y", None, "y", "y of this step's sample (data sheet)", "{data_y}")
-    add("p", 0, "a", "a before this step = new a of the previous row", "{new.prev}")
-    add("p", 1, "b", "b before this step = new b of the previous row", "{new.prev}")
-    add("pred", None, "prediction", "prediction = a*x + b", "{p_a}*{x}+{p_b}")
-    add("loss", None, "loss", "loss e = (prediction - y)^2", "({pred}-{y})*({pred}-{y})")
-    add("grad", 1, "de/db", "de/db = 2*(prediction - y)", "2*({pred}-{y})")
-    add("grad", 0, "de/da", "de/da = x * de/db", "{x}*{grad_b}")
-    if opt.name == "sgd":
-        h = repr(NUMERIC_STEP)
-        add("num_grad", 1, f"de/db numerical (h={h})",
-            f"(e(a, b+h) - e(a, b)) / h with h = {h}: close to de/db, not equal (h is finite)",
-            f"(({{p_a}}*{{x}}+({{p_b}}+{h})-{{y}})^2-{{loss}})/{h}")
-        add("num_grad", 0, f"de/da numerical (h={h})",
-            f"(e(a+h, b) - e(a, b)) / h with h = {h}",
-            f"((({{p_a}}+{h})*{{x}}+{{p_b}}-{{y}})^2-{{loss}})/{h}")
-    for c in opt.columns:
-        if c.shared:
-            add(c.key, None, c.header, c.meaning, c.formula)
-        else:
-            for i, p in enumerate(PARAMS):
-                add(c.key, i, f"{c.header} ({p})", c.meaning, c.formula)
-    for i, p in enumerate(PARAMS):
-        add("new", i, f"new {p}", "new value = " + opt.equations[-1].split("<-", 1)[-1].strip(), opt.update)
-    return cols
-
-
-def step_row(step: int) -> int:
-    """Sheet row of step t (1-based); the start row is step 0."""
-    return START_ROW + step
-
-
-def epoch_columns(opt: Optimizer, first_col: int) -> list[TableColumn]:
-    """The per-epoch table (epoch label, then its columns), starting at sheet column first_col."""
-    if not opt.epoch_columns:
-        return []
-    cols = [TableColumn(first_col, "epoch_no", None, "epoch", "epoch k: its row sums up that epoch's steps", None)]
-    for c in opt.epoch_columns:
-        for param in ([None] if c.shared else [0, 1]):
-            header = c.header if param is None else f"{c.header} ({PARAMS[param]})"
-            cols.append(TableColumn(first_col + len(cols), c.key, param, header, c.meaning, c.formula))
-    return cols
-
-
-def epoch_row(epoch: int) -> int:
-    """Sheet row of epoch k in the epoch table; epoch 0 (the starting row) shares the start row."""
-    return START_ROW + epoch
+from graddesc.problem import TRUE_A, TRUE_B
+from graddesc.workbook.layout import (
+    DATA_SHEET,
+    EQUATION_ROW,
+    FIRST_STEP_ROW,
+    HEADER_ROW,
+    HYPER_NAME_ROW,
+    HYPER_VALUE_ROW,
+    NUM_FMT,
+    PARAMS,
+    START_ROW,
+    TableColumn,
+    epoch_columns,
+    epoch_row,
+    step_row,
+    table_columns,
+)
+from graddesc.xlsx.model import Cell, Chart, Highlight, Series, Sheet, col_letter
 
 
 class _Resolver:
@@ -302,61 +225,3 @@ def _side_panel(sh: Sheet, opt: Optimizer, col: int) -> None:
         lines += [("", None), (f"Same as torch.optim.{opt.torch} (checked by the tests).", "note")]
     for i, (text, style) in enumerate(lines):
         sh.put(HEADER_ROW + i, col, Cell(text, style or "text"))
-
-
-def data_sheet(data: Data, seed_note: str) -> tuple[Sheet, dict[str, str]]:
-    sh = Sheet(DATA_SHEET)
-    sh.put(1, 1, Cell("x", "header"))
-    sh.put(1, 2, Cell("y", "header"))
-    for i, (x, y) in enumerate(zip(data.x.tolist(), data.y.tolist())):
-        sh.put(i + 2, 1, x)
-        sh.put(i + 2, 2, y)
-    rows = [("start a", INIT_A, "start_a", "a at step 0 on every optimizer sheet"),
-            ("start b", INIT_B, "start_b", "b at step 0 on every optimizer sheet"),
-            ("true a", TRUE_A, "true_a", "the a that generated the data"),
-            ("true b", TRUE_B, "true_b", "the b that generated the data")]
-    names = {}
-    for i, (label, value, name, note) in enumerate(rows, start=1):
-        sh.put(i, 4, Cell(label, "label"))
-        sh.put(i, 5, Cell(value, "input", comment=f"{note} (named cell {name})"))
-        sh.put(i, 6, Cell(note, "note"))
-        names[name] = f"{DATA_SHEET}!$E${i}"
-    sh.put(6, 4, Cell(seed_note, "note"))
-    sh.put(7, 4, Cell("Edit x or y here: every optimizer sheet reads its samples from this sheet.", "note"))
-    sh.widths = {"A": 8, "B": 8, "C": 3, "D": 10, "E": 10}
-    sh.freeze = "A2"
-    return sh, names
-
-
-def build(data: Data, epochs: int = 20, overrides: dict | None = None, optimizers=None,
-          seed_note: str = "") -> Workbook:
-    """The workbook model. overrides: {optimizer: {hyper: value}}."""
-    check_epochs(epochs)
-    n = len(data)
-    if step_row(n * epochs) > MAX_ROWS:
-        raise InputError(f"{n} samples x {epochs} epochs = {n * epochs} rows: more than a sheet holds "
-                         f"({MAX_ROWS - FIRST_STEP_ROW + 1} steps)")
-    overrides = overrides or {}
-    for name in overrides:
-        if name not in REGISTRY:
-            raise InputError(f"unknown optimizer {name!r} in --set (known: {', '.join(REGISTRY)})")
-    from graddesc import teaching  # teaching builds on this module's layout
-
-    if teaching.compare_last_row(n * epochs) > MAX_ROWS:
-        raise InputError(f"{n} samples x {epochs} epochs = {n * epochs} steps: the compare sheet's per-step "
-                         f"columns would not fit in a sheet ({MAX_ROWS} rows)")
-    opts = [REGISTRY[k] for k in (optimizers or REGISTRY)]
-    sheets, names = [teaching.intro_sheet(opts, n, epochs)], {}
-    dsh, dnames = data_sheet(data, seed_note)
-    sheets.append(dsh)
-    names.update(dnames)
-    for opt in opts:
-        hp = opt.resolve(overrides.get(opt.name, {}), where=opt.name)
-        sh, nm = optimizer_sheet(opt, hp, n, epochs)
-        sheets.append(sh)
-        names.update(nm)
-    for sh, nm in (teaching.compare_sheet(opts, n, epochs), teaching.sparse_sheet(), teaching.global_min_sheet(opts)):
-        sheets.append(sh)
-        names.update(nm)
-    return Workbook(sheets, names, title="graddesc: gradient descent optimizers as live formulas",
-                    description="Generated by graddesc build; verify with graddesc verify.")

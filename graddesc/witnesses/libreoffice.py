@@ -1,7 +1,7 @@
 """LibreOffice Calc as an independent witness: full recalculation of a workbook, values read at float64.
 
 `import uno` works only in Debian's python (/usr/bin/python3), so every call runs
-graddesc/_lo_worker.py under that python.  The worker starts a headless soffice with a fresh
+graddesc/witnesses/_lo_worker.py under that python.  The worker starts a headless soffice with a fresh
 profile (-env:UserInstallation=file:///tmp/graddesc-lo-XXXX/profile, deleted afterwards), connects
 over a named pipe, loads a copy of the workbook hidden (macros never run, links never updated),
 calls calculateAll() and reads the values through UNO: no 15-digit rounding as in a saved file.
@@ -42,7 +42,7 @@ import time
 import uuid
 from pathlib import Path
 
-from .errors import GraddescError
+from graddesc.errors import GraddescError
 
 __all__ = ["LibreOfficeError", "Recalculation", "ERROR_TEXT", "error_text", "available",
            "why_unavailable", "recalculate", "save_recalculated", "edit_and_save"]
