@@ -91,7 +91,13 @@ COMPLEX_NUMBERS = [
     ('=IMSUM("1+j","2j")', "1+3j"), ('=IMSUM("1+i","2j")', "#VALUE!"), ('=IMSUB("1+i","j")', "#NUM!"),
     ('=IMDIV("3.1+2j","-3+2i")', "#NUM!"), ('=IMPRODUCT("3.1+2j","-3+2i")', "#VALUE!"),
     ('=IMSUM("1+i","2j","x")', "#NUM!"),
-    ('=IMSUM(3,"2j")', "3+2j"), ("=IMSUM(C1:C3)", "3"), ("=IMPRODUCT(C1:C3)", "2-2i"), ('=IMCONJUGATE("2-3j")', "2+3j"), ('=IMSQRT("4j")', IM_SQRT_4J),
+    ('=IMSUM(3,"2j")', "3+2j"), ("=IMSUM(C1:C3)", "3"), ("=IMPRODUCT(C1:C3)", "2-2i"),
+    ("=IMPRODUCT(7,E1)", "0"), ("=IMPRODUCT(E1,E2)", "0"), ("=IMSUM(C1:C4)", "3"),
+    # Analysis ToolPak functions take references: a range of several cells is #VALUE!, an array
+    # goes element by element
+    ("=IMREAL(C1:C2)", "#VALUE!"), ('=CONVERT(B3:B4,"m","cm")', "#VALUE!"), ("=DEC2BIN(B3:B3)", "100"),
+    ('=CONVERT(A4,"m",C1:C2)', "#DIV/0!"), ('=INDEX(CONVERT({1,2},"m","cm"),2)', 200.0),
+    ('=INDEX(IMREAL({"1+i","-2i","x"}),3)', "#NUM!"), ("=INDEX(BITAND(B3:B4,6),1)", 4.0), ('=IMCONJUGATE("2-3j")', "2+3j"), ('=IMSQRT("4j")', IM_SQRT_4J),
 ]
 
 CONVERSIONS = [

@@ -8,12 +8,54 @@ from __future__ import annotations
 import math
 import re
 
+import dataclasses
+
 from graddesc.engine.functions.base import (  # noqa: F401
-    Area, CTX, FUNCTIONS, _num1, _numbers, _one, finite, fn, number_text, to_bool, to_number,
-    to_text,
+    Area, CTX, FUNCTIONS, _num1, _numbers, _one, broadcast, dims, finite, fn, number_text, to_bool,
+    to_number, to_text,
 )
 from graddesc.engine.functions.dates import parse_datetime
 from graddesc.engine.values import DIV0, NA, NUM, REF, VALUE, ExcelError, XLError  # noqa: F401
+
+
+def reference_arguments(impl):
+    """Excel's Analysis ToolPak functions take their arguments as references: a range of more
+    than one cell is #VALUE! (CONVERT(A1:A3,"C","F"), even in an array formula, where other
+    functions would intersect or go element by element), while an array (a constant, a
+    computed array: CONVERT(+A1:A3,"C","F")) is taken element by element.  Register such a
+    function with every position taking a range (arrays_from=0) and this wrapper."""
+    def wrapped(*args):
+        vals = []
+        lift = False
+        for a in args:
+            if a.__class__ is Area:
+                if a.ref is not None:
+                    if dims(a) != (1, 1):  # an error in an earlier argument comes first
+                        for v in vals:
+                            if v.__class__ is ExcelError:
+                                raise XLError(v)
+                        raise XLError(VALUE)
+                    a = a.rows[0][0] if a.rows and a.rows[0] else None
+                elif len(a.rows) == 1 and len(a.rows[0]) == 1:
+                    a = a.rows[0][0]
+                else:
+                    lift = True
+            vals.append(a)
+        if not lift:
+            return impl(*vals)
+
+        def one(*xs):
+            try:
+                return impl(*xs)
+            except XLError as e:
+                return e.error
+        return broadcast(one, *vals)
+    wrapped.__name__ = getattr(impl, "__name__", "wrapped")
+    wrapped.__doc__ = impl.__doc__
+    return wrapped
+
+
+_BEFORE = set(FUNCTIONS)
 
 
 def _atp_number(x) -> float:
@@ -302,13 +344,12 @@ def IMCONJUGATE(x):
 
 
 def _complex_items(args):
-    """inumbers of IMSUM / IMPRODUCT: each argument a value or a range of them (empty cells
-    skipped)."""
+    """inumbers of IMSUM / IMPRODUCT: each argument a value or a range of them (an empty cell is
+    0, as everywhere: IMPRODUCT(7,A1) with A1 empty is "0")."""
     for a in args:
         if a.__class__ is Area:
             for v in a.values():
-                if v is not None:
-                    yield _complex_arg(v)
+                yield _complex_arg(v)
         else:
             yield _complex_arg(a)
 
@@ -1064,3 +1105,11 @@ def BITLSHIFT(number, shift_amount):
 @fn("BITRSHIFT", 2, 2)
 def BITRSHIFT(number, shift_amount):
     return _shift(number, shift_amount, False)
+
+
+# every function of this module but the bit operations (Excel 2013's own) and IMSUM / IMPRODUCT
+# (which take ranges) receives its arguments as references
+for _name in sorted(set(FUNCTIONS) - _BEFORE - {"BITAND", "BITOR", "BITXOR", "BITLSHIFT", "BITRSHIFT",
+                                               "IMSUM", "IMPRODUCT"}):
+    _f = FUNCTIONS[_name]
+    FUNCTIONS[_name] = dataclasses.replace(_f, impl=reference_arguments(_f.impl), arrays_from=0)
