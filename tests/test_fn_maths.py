@@ -59,7 +59,7 @@ TABLE = [
     ('=MULTINOMIAL("a")', "#VALUE!"), ("=MULTINOMIAL(B1:B2)", "#VALUE!"),
     # rounding to multiples (Microsoft's examples)
     ("=CEILING(2.5,1)", 3.0), ("=CEILING(-2.5,-2)", -4.0), ("=CEILING(-2.5,2)", -2.0), ("=CEILING(1.5,0.1)", 1.5),
-    ("=CEILING(0.234,0.01)", 0.24), ("=CEILING(1.5,-1)", "#NUM!"), ("=CEILING(5,0)", 0.0), ("=CEILING(4.42,0.05)", 4.45),
+    ("=CEILING(0.234,0.01)", 0.24), ("=CEILING(1.5,-1)", "#NUM!"), ("=CEILING(5,0)", 0.0), ("=CEILING(4.42,0.05)", 4.45), ("=CEILING(2.5,J9)", 0.0), ("=FLOOR(2.5,J9)", "#DIV/0!"),
     ("=FLOOR(3.7,2)", 2.0), ("=FLOOR(-2.5,-2)", -2.0), ("=FLOOR(2.5,-2)", "#NUM!"), ("=FLOOR(1.58,0.1)", 1.5),
     ("=FLOOR(0.234,0.01)", 0.23), ("=FLOOR(-2.5,2)", -4.0), ("=FLOOR(3,0)", "#DIV/0!"), ("=FLOOR(0.3,0.1)", 0.3),
     ("=CEILING.MATH(24.3,5)", 25.0), ("=CEILING.MATH(6.7)", 7.0), ("=CEILING.MATH(-8.1,2)", -8.0),

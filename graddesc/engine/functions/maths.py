@@ -464,9 +464,9 @@ def _opt_num(x, default):
     return default if x is None else _num1(x)
 
 
-@fn("CEILING", 1, 2)
-def CEILING(x, sig=None):
-    v, s = _num1(x), _opt_num(sig, 1.0)
+@fn("CEILING", 2, 2)
+def CEILING(x, sig):
+    v, s = _num1(x), _num1(sig)
     if s == 0.0 or v == 0.0:
         return 0.0
     if v > 0 and s < 0:
@@ -476,9 +476,9 @@ def CEILING(x, sig=None):
     return _mult(math.ceil(_q15(v / s)), s)
 
 
-@fn("FLOOR", 1, 2)
-def FLOOR(x, sig=None):
-    v, s = _num1(x), _opt_num(sig, 1.0)
+@fn("FLOOR", 2, 2)
+def FLOOR(x, sig):
+    v, s = _num1(x), _num1(sig)
     if s == 0.0:
         if v == 0.0:
             return 0.0
