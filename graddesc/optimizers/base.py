@@ -104,7 +104,6 @@ class Column:
 
 # {name}, {name.prev}, {scope:name}, {scope.prev:name}; groups: scope, scope_prev, name, prev
 PLACEHOLDER = re.compile(r"\{(?:(\w+)(\.prev)?:)?(\w+)(\.prev)?\}")
-BUILTIN_NAMES = ("grad", "p", "x", "y", "loss", "t", "epoch")
 
 
 @dataclass
@@ -151,9 +150,6 @@ class Optimizer:
     def defined_name(self, hyper: str) -> str:
         return f"{self.name}_{hyper}"
 
-    def state_columns(self):
-        return [c for c in self.columns if c.init is not None]
-
     def init(self, hp: dict, p: np.ndarray) -> dict:
         return self.init_fn(hp, p)
 
@@ -172,12 +168,6 @@ class Optimizer:
             v = hp[PLACEHOLDER.fullmatch(c.init).group(3)] if isinstance(c.init, str) else float(c.init)
             out[c.key] = float(v) if c.shared else np.array([v, v], dtype=np.float64)
         return out
-
-    def template_names(self) -> set[str]:
-        names = set()
-        for text in [c.formula for c in self.columns + self.epoch_columns] + [self.update]:
-            names.update(m.group(3) for m in PLACEHOLDER.finditer(text))
-        return names
 
 
 def flag(name, default, meaning):

@@ -281,7 +281,6 @@ _unary("SEC", _limited(lambda v: 1.0 / math.cos(v)))
 _unary("SECH", _sech)
 _unary("RADIANS", lambda v: v * (math.pi / 180.0))
 _unary("DEGREES", lambda v: v * (180.0 / math.pi))
-_unary("SQRTPI", lambda v: math.sqrt(v * math.pi), lambda v: v >= 0)
 
 
 @fn("ATAN2", 2, 2)
@@ -294,6 +293,26 @@ def ATAN2(x, y):
 
 
 # ------------------------------------------------------------------------------ integer maths
+# FACTDOUBLE, GCD, LCM, MROUND, MULTINOMIAL, QUOTIENT, SERIESSUM and SQRTPI come from Excel's
+# Analysis ToolPak: a logical value (typed or in a cell) is #VALUE! there, where Excel's core
+# functions read TRUE as 1 (workbooks saved by Excel hold FACTDOUBLE(TRUE-cell) = #VALUE!).
+
+def _atp_num(x) -> float:
+    v = _one(x)
+    if v.__class__ is bool:
+        raise XLError(VALUE)
+    return to_number(v)
+
+
+def _atp_unary(name, f, domain):
+    def impl(x):
+        v = _atp_num(x)
+        if not domain(v):
+            raise XLError(NUM)
+        return finite(f(v))
+    impl.__name__ = name
+    FUNCTIONS[name] = Function(name, impl, min_args=1, max_args=1)
+
 
 def _int_arg(x) -> int:
     """An argument Excel truncates to an integer (FACT, COMBIN, ...)."""
@@ -311,34 +330,42 @@ def PRODUCT(*args):
     return finite(p) if n else 0.0
 
 
+_atp_unary("SQRTPI", lambda v: math.sqrt(v * math.pi), lambda v: v >= 0)
+
+
 @fn("QUOTIENT", 2, 2)
 def QUOTIENT(a, b):
-    x, y = _num1(a), _num1(b)
+    x, y = _atp_num(a), _atp_num(b)
     if y == 0.0:
         raise XLError(DIV0)
-    return finite(float(math.trunc(x / y)))
+    # the quotient as the 15-digit decimal it shows, as for FLOOR: QUOTIENT(0.3,0.1) is 3 though
+    # 0.3/0.1 is 2.9999999999999996 (LibreOffice agrees; the reference gives no such case)
+    return finite(float(math.trunc(_q15(x / y))))
 
 
 def _gcd_values(args):
-    """GCD/LCM arguments: numbers truncated; negative or >= 2^53 #NUM!; in ranges empty cells are
-    skipped and text or booleans are #VALUE!."""
-    out = []
+    """GCD/LCM arguments (Analysis ToolPak rules): every value must be a number (numeric text
+    typed as an argument counts); text, logical values and empty cells, in references too, are
+    #VALUE!; errors propagate in order.  Then, once all are read, a negative value or one of
+    2^53 or more is #NUM!; the numbers are truncated."""
+    raw = []
     for a in args:
-        vals = a.values() if a.__class__ is Area else [a]
-        for v in vals:
-            if a.__class__ is Area:
-                if v is None:
-                    continue
-                if v.__class__ is ExcelError:
+        if a.__class__ is Area:
+            for v in a.values():
+                if v.__class__ is float:
+                    raw.append(v)
+                elif v.__class__ is ExcelError:
                     raise XLError(v)
-                if v.__class__ is not float:
+                else:
                     raise XLError(VALUE)
-            else:
-                v = to_number(v)
-            if v < 0 or v >= 9007199254740992.0:
-                raise XLError(NUM)
-            out.append(int(v))
-    return out
+        elif a is None or a.__class__ is bool:
+            raise XLError(VALUE)
+        else:
+            raw.append(to_number(a))
+    for v in raw:
+        if v < 0 or v >= 9007199254740992.0:
+            raise XLError(NUM)
+    return [int(v) for v in raw]
 
 
 @fn("GCD", 1, refs=True)
@@ -369,9 +396,12 @@ def FACT(x):
 
 @fn("FACTDOUBLE", 1, 1)
 def FACTDOUBLE(x):
-    n = _int_arg(x)
-    if n < 0 or n > 300:
+    """n!! (n(n-2)(n-4)...); Excel gives 1 for -1 <= n < 1 (FACTDOUBLE(-1) = 1, the empty
+    product, in saved workbooks) and #NUM! below -1."""
+    v = finite(_atp_num(x))
+    if v < -1 or v > 300:
         raise XLError(NUM)
+    n = int(v)
     p = 1
     for k in range(n, 1, -2):
         p *= k
@@ -436,7 +466,7 @@ def MULTINOMIAL(*args):
                     raise XLError(VALUE)
                 ks.append(int(v or 0.0))
         else:
-            ks.append(int(finite(to_number(a))))
+            ks.append(int(finite(_atp_num(a))))
     if any(k < 0 for k in ks):
         raise XLError(NUM)
     total, r = 0, 1.0
@@ -460,8 +490,19 @@ def _mult(q: float, s: float) -> float:
     return finite(_q15(r)) if r != 0.0 else 0.0
 
 
+class _Omitted:
+    """Default of an optional argument that was not written at all: Excel gives it its default,
+    while an empty cell or an empty argument (f(x,,y)) passed as None counts as 0."""
+
+    def __repr__(self):
+        return "<omitted>"
+
+
+OMITTED = _Omitted()
+
+
 def _opt_num(x, default):
-    return default if x is None else _num1(x)
+    return default if x is OMITTED else _num1(x)
 
 
 @fn("CEILING", 2, 2)
@@ -492,10 +533,10 @@ def FLOOR(x, sig):
     return _mult(math.floor(_q15(v / s)), s)
 
 
-def _precise(x, sig, up, mode=None):
+def _precise(x, sig, up, mode=OMITTED):
     v = _num1(x)
     s = abs(_opt_num(sig, 1.0))
-    m = 0.0 if mode is None else _num1(mode)
+    m = _opt_num(mode, 0.0)
     if s == 0.0 or v == 0.0:
         return 0.0
     if v < 0 and m != 0.0:  # .MATH with a mode: negative numbers go the other way
@@ -506,17 +547,17 @@ def _precise(x, sig, up, mode=None):
 
 
 @fn("CEILING.MATH", 1, 3)
-def CEILING_MATH(x, sig=None, mode=None):
+def CEILING_MATH(x, sig=OMITTED, mode=OMITTED):
     return _precise(x, sig, True, mode)
 
 
 @fn("FLOOR.MATH", 1, 3)
-def FLOOR_MATH(x, sig=None, mode=None):
+def FLOOR_MATH(x, sig=OMITTED, mode=OMITTED):
     return _precise(x, sig, False, mode)
 
 
 @fn("CEILING.PRECISE", 1, 2)
-def CEILING_PRECISE(x, sig=None):
+def CEILING_PRECISE(x, sig=OMITTED):
     return _precise(x, sig, True)
 
 
@@ -524,13 +565,13 @@ FUNCTIONS["ISO.CEILING"] = Function("ISO.CEILING", CEILING_PRECISE, min_args=1, 
 
 
 @fn("FLOOR.PRECISE", 1, 2)
-def FLOOR_PRECISE(x, sig=None):
+def FLOOR_PRECISE(x, sig=OMITTED):
     return _precise(x, sig, False)
 
 
 @fn("MROUND", 2, 2)
 def MROUND(x, multiple):
-    v, m = _num1(x), _num1(multiple)
+    v, m = _atp_num(x), _atp_num(multiple)
     if m == 0.0 or v == 0.0:
         return 0.0
     if (v > 0) != (m > 0):
@@ -592,7 +633,7 @@ def SUMXMY2(a, b):
 
 @fn("SERIESSUM", 4, 4, arrays=(3,))
 def SERIESSUM(x, n, m, coefficients):
-    xv, nv, mv = _num1(x), _num1(n), _num1(m)
+    xv, nv, mv = _atp_num(x), _atp_num(n), _atp_num(m)
     total = 0.0
     for i, c in enumerate(v for r in _block(coefficients) for v in r):
         if c.__class__ is ExcelError:
@@ -699,9 +740,15 @@ def ARABIC(text):
         if ch not in _ARABIC:
             raise XLError(VALUE)
         vals.append(_ARABIC[ch])
-    total = 0
-    for i, d in enumerate(vals):
-        total += -d if i + 1 < len(vals) and vals[i + 1] > d else d
+    # right to left, a numeral smaller than the largest one to its right is subtracted:
+    # "MXMVII" is 1997 (Microsoft's example), "IIIIIIV" is -1 (as Excel computes it)
+    total = top = 0
+    for d in reversed(vals):
+        if d < top:
+            total -= d
+        else:
+            total += d
+            top = d
     return sign * total
 
 
@@ -793,12 +840,17 @@ def MINVERSE(a):
     return Area([[finite(v) for v in r[n:]] for r in aug])
 
 
+_MAX_CELLS = 10_000_000  # an array result beyond this is #NUM! (Excel: out of resources)
+
+
 @fn("MUNIT", 1, 1)
 def MUNIT(dimension):
     n = _num1(dimension)
     if n < 1:
         raise XLError(VALUE)
     n = int(n)
+    if n * n > _MAX_CELLS:
+        raise XLError(NUM)
     return Area([[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)])
 
 
@@ -812,6 +864,8 @@ def _size(x, default=1.0) -> int:
 @fn("SEQUENCE", 1, 4)
 def SEQUENCE(rows, columns=None, start=None, step=None):
     r, c = _size(rows), _size(columns)
+    if r * c > _MAX_CELLS:
+        raise XLError(NUM)
     a = 1.0 if start is None else _num1(start)
     s = 1.0 if step is None else _num1(step)
     return Area([[a + (i * c + j) * s for j in range(c)] for i in range(r)])
@@ -822,6 +876,8 @@ def RANDARRAY(rows=None, columns=None, lo=None, hi=None, whole=None):
     """Volatile: like RAND (0.5) and RANDBETWEEN (the low end) it gives a fixed value so that the
     rest of a workbook recalculates deterministically; `recalc` reports volatile cells."""
     r, c = _size(rows), _size(columns)
+    if r * c > _MAX_CELLS:
+        raise XLError(NUM)
     a = 0.0 if lo is None else _num1(lo)
     b = 1.0 if hi is None else _num1(hi)
     w = False if whole is None else to_bool(_one(whole))

@@ -19,6 +19,7 @@ from graddesc.engine.functions.base import (  # noqa: F401
     CTX, FUNCTIONS, Area, Function, _num1, _numbers, _one, finite, fn, number_text, to_bool,
     to_number, to_text,
 )
+from graddesc.engine.functions.maths import OMITTED
 from graddesc.engine.values import DIV0, NA, NUM, REF, VALUE, ExcelError, XLError
 
 _EPS = 2.220446049250313e-16
@@ -86,18 +87,18 @@ def _shape(a):
 
 def _paired(a, b):
     """(xs, ys) of two arrays taken pairwise, keeping the pairs where both are numbers: a
-    different number of cells is #N/A, an error in either propagates (CORREL, SLOPE, ...)."""
+    different number of cells is #N/A; errors propagate pair by pair, the first array's before
+    the second's within a pair (SLOPE(y, x) with an error at y2 and at x1 is x1's error, as
+    Excel computes it)."""
     xs, ys = _cells(a), _cells(b)
-    for v in xs:
-        if v.__class__ is ExcelError:
-            raise XLError(v)
-    for v in ys:
-        if v.__class__ is ExcelError:
-            raise XLError(v)
     if len(xs) != len(ys):
         raise XLError(NA)
     px, py = [], []
     for x, y in zip(xs, ys):
+        if x.__class__ is ExcelError:
+            raise XLError(x)
+        if y.__class__ is ExcelError:
+            raise XLError(y)
         if x.__class__ is float and y.__class__ is float:
             px.append(x)
             py.append(y)
@@ -152,7 +153,17 @@ def MEDIAN(*args):
 
 
 def _modes(args):
-    xs = _nums(args)
+    """MODE's arguments are arrays, typed ones too: a typed text or logical value is skipped like
+    one in a range (MODE.SNGL(A1:B2,"") is A1:B2's mode in Excel), an empty argument is #VALUE!."""
+    xs = []
+    for a in args:
+        if a is None:
+            raise XLError(VALUE)
+        for v in _cells(a):
+            if v.__class__ is float:
+                xs.append(v)
+            elif v.__class__ is ExcelError:
+                raise XLError(v)
     counts, order = {}, []
     for x in xs:
         if x not in counts:
@@ -220,8 +231,8 @@ def _q15(x: float) -> float:
 
 @fn("TRIMMEAN", 2, 2, arrays=(0,))
 def TRIMMEAN(array, percent):
-    xs = sorted(_array_nums(array))
     p = _num1(percent)
+    xs = sorted(_array_nums(array))
     if not xs or p < 0 or p >= 1:
         raise XLError(NUM)
     k = int(_q15(len(xs) * p)) // 2  # excluded points rounded down to a multiple of 2
@@ -232,8 +243,8 @@ def TRIMMEAN(array, percent):
 # ------------------------------------------------------------------------------ order statistics
 
 def _kth(array, k, largest):
+    kv = _num1(k)  # Excel reads k before the array: LARGE({1,#N/A},#DIV/0!) is #DIV/0!
     xs = _array_nums(array)
-    kv = _num1(k)
     n = len(xs)
     if not n:
         raise XLError(NUM)
@@ -308,12 +319,14 @@ def _percentile_exc(xs, k):
 
 @fn("PERCENTILE.INC", 2, 2, arrays=(0,))
 def PERCENTILE_INC(array, k):
-    return _percentile_inc(_array_nums(array), _num1(k))
+    kv = _num1(k)
+    return _percentile_inc(_array_nums(array), kv)
 
 
 @fn("PERCENTILE.EXC", 2, 2, arrays=(0,))
 def PERCENTILE_EXC(array, k):
-    return _percentile_exc(_array_nums(array), _num1(k))
+    kv = _num1(k)
+    return _percentile_exc(_array_nums(array), kv)
 
 
 _alias("PERCENTILE", "PERCENTILE.INC")
@@ -321,16 +334,20 @@ _alias("PERCENTILE", "PERCENTILE.INC")
 
 @fn("QUARTILE.INC", 2, 2, arrays=(0,))
 def QUARTILE_INC(array, quart):
-    xs, q = _array_nums(array), _num1(quart)
+    q = _num1(quart)
+    xs = _array_nums(array)
+    if q < 0:  # checked before truncation: QUARTILE(x,-0.1) is #NUM! in Excel
+        raise XLError(NUM)
     q = int(q)
-    if q < 0 or q > 4:
+    if q > 4:
         raise XLError(NUM)
     return _percentile_inc(xs, q / 4.0)
 
 
 @fn("QUARTILE.EXC", 2, 2, arrays=(0,))
 def QUARTILE_EXC(array, quart):
-    xs, q = _array_nums(array), _num1(quart)
+    q = _num1(quart)
+    xs = _array_nums(array)
     q = int(q)
     if q <= 0 or q >= 4:
         raise XLError(NUM)
@@ -341,9 +358,9 @@ _alias("QUARTILE", "QUARTILE.INC")
 
 
 def _percentrank(array, x, significance, exclusive):
-    xs = sorted(_array_nums(array))
     v = _num1(x)
-    d = 3.0 if significance is None else _num1(significance)
+    d = 3.0 if significance is OMITTED else _num1(significance)
+    xs = sorted(_array_nums(array))
     if d < 1:
         raise XLError(NUM)
     d = int(d)
@@ -365,12 +382,12 @@ def _percentrank(array, x, significance, exclusive):
 
 
 @fn("PERCENTRANK.INC", 2, 3, arrays=(0,))
-def PERCENTRANK_INC(array, x, significance=None):
+def PERCENTRANK_INC(array, x, significance=OMITTED):
     return _percentrank(array, x, significance, False)
 
 
 @fn("PERCENTRANK.EXC", 2, 3, arrays=(0,))
-def PERCENTRANK_EXC(array, x, significance=None):
+def PERCENTRANK_EXC(array, x, significance=OMITTED):
     return _percentrank(array, x, significance, True)
 
 
@@ -437,7 +454,7 @@ def KURT(*args):
 
 def _skew(xs, sample):
     n = len(xs)
-    if n < (3 if sample else 1):
+    if n < 3:  # both SKEW and SKEW.P: fewer than three data points is #DIV/0! (reference)
         raise XLError(DIV0)
     m = _mean(xs)
     s = math.sqrt(_ss(xs, m) / (n - 1 if sample else n))
@@ -490,9 +507,13 @@ def COVARIANCE_S(a, b):
 _alias("COVAR", "COVARIANCE.P")
 
 
-def _moments(a, b):
-    """(n, mean x, mean y, Sxx, Syy, Sxy) of the numeric pairs."""
-    xs, ys = _paired(a, b)
+def _moments(a, b, y_first=False):
+    """(n, mean x, mean y, Sxx, Syy, Sxy) of the numeric pairs (x from a, y from b; y_first:
+    the arrays are given as (y, x), as SLOPE's are)."""
+    if y_first:
+        ys, xs = _paired(b, a)
+    else:
+        xs, ys = _paired(a, b)
     n = len(xs)
     if not n:
         raise XLError(DIV0)
@@ -524,7 +545,7 @@ def RSQ(a, b):
 
 @fn("SLOPE", 2, 2, arrays=(0, 1))
 def SLOPE(known_y, known_x):
-    _, _, _, sxx, _, sxy = _moments(known_x, known_y)
+    _, _, _, sxx, _, sxy = _moments(known_x, known_y, True)
     if sxx == 0:
         raise XLError(DIV0)
     return finite(sxy / sxx)
@@ -532,7 +553,7 @@ def SLOPE(known_y, known_x):
 
 @fn("INTERCEPT", 2, 2, arrays=(0, 1))
 def INTERCEPT(known_y, known_x):
-    _, mx, my, sxx, _, sxy = _moments(known_x, known_y)
+    _, mx, my, sxx, _, sxy = _moments(known_x, known_y, True)
     if sxx == 0:
         raise XLError(DIV0)
     return finite(my - sxy / sxx * mx)
@@ -540,7 +561,7 @@ def INTERCEPT(known_y, known_x):
 
 @fn("STEYX", 2, 2, arrays=(0, 1))
 def STEYX(known_y, known_x):
-    n, _, _, sxx, syy, sxy = _moments(known_x, known_y)
+    n, _, _, sxx, syy, sxy = _moments(known_x, known_y, True)
     if n < 3 or sxx == 0:
         raise XLError(DIV0)
     return finite(math.sqrt(max(0.0, syy - sxy * sxy / sxx) / (n - 2)))
@@ -549,7 +570,7 @@ def STEYX(known_y, known_x):
 @fn("FORECAST.LINEAR", 3, 3, arrays=(1, 2))
 def FORECAST_LINEAR(x, known_y, known_x):
     v = _num1(x)
-    _, mx, my, sxx, _, sxy = _moments(known_x, known_y)
+    _, mx, my, sxx, _, sxy = _moments(known_x, known_y, True)
     if sxx == 0:
         raise XLError(DIV0)
     b = sxy / sxx
@@ -647,6 +668,7 @@ def _dpois_raw(x: float, lam: float) -> float:
 
 
 _FPMIN = 1e-300
+_MAX_TERMS = 30000  # series / continued-fraction terms before giving up with #NUM!
 
 
 def _gamma_pq(a: float, x: float):
@@ -656,22 +678,29 @@ def _gamma_pq(a: float, x: float):
         return 0.0, 1.0
     if math.isinf(x):
         return 1.0, 0.0
+    if a > 1e7:
+        # the series and the fraction need ~sqrt(a) terms: Wilson-Hilferty's cube-root normal
+        # approximation instead, relative error O(1/a) (CHISQ.DIST allows df up to 1e10)
+        z = ((x / a) ** (1.0 / 3.0) - (1.0 - 1.0 / (9.0 * a))) / math.sqrt(1.0 / (9.0 * a))
+        return _norm_pq(z)
     if x < a + 1.0:
         term = total = 1.0
         k = a
-        for _ in range(100000):
+        for _ in range(_MAX_TERMS):
             k += 1.0
             term *= x / k
             total += term
             if term < total * 1e-17:
                 break
+        else:
+            raise XLError(NUM)  # not converged: parameters beyond this implementation's range
         p = _dpois_raw(a, x) * total
         return p, 1.0 - p
     b = x + 1.0 - a
     c = 1.0 / _FPMIN
     d = 1.0 / b
     h = d
-    for i in range(1, 100000):
+    for i in range(1, _MAX_TERMS):
         an = -i * (i - a)
         b += 2.0
         d = an * d + b
@@ -685,6 +714,8 @@ def _gamma_pq(a: float, x: float):
         h *= delta
         if abs(delta - 1.0) < 1e-16:
             break
+    else:
+        raise XLError(NUM)
     q = a * _dpois_raw(a, x) / x * (x * h)  # e^-x x^a / Gamma(a) * h
     return 1.0 - q, q
 
@@ -697,7 +728,7 @@ def _betacf(a: float, b: float, x: float) -> float:
         d = _FPMIN
     d = 1.0 / d
     h = d
-    for m in range(1, 100000):
+    for m in range(1, _MAX_TERMS):
         m2 = 2 * m
         aa = m * (b - m) * x / ((qam + m2) * (a + m2))
         d = 1.0 + aa * d
@@ -720,6 +751,8 @@ def _betacf(a: float, b: float, x: float) -> float:
         h *= delta
         if abs(delta - 1.0) < 1e-16:
             break
+    else:
+        raise XLError(NUM)
     return h
 
 
@@ -824,7 +857,7 @@ def _solve(pq, pdf, p, q, lo, hi, x0):
             raise XLError(NUM)
         hi = h
     x = x0 if lo < x0 < hi else 0.5 * (lo + hi)
-    for _ in range(500):
+    for _ in range(300):
         fx = f(x)
         if fx == 0.0:
             return x
@@ -996,16 +1029,18 @@ _alias("CONFIDENCE", "CONFIDENCE.NORM")
 
 
 @fn("Z.TEST", 2, 3, arrays=(0,))
-def Z_TEST(array, x, sigma=None):
+def Z_TEST(array, x, sigma=OMITTED):
+    v = _num1(x)  # the scalars are read before the array's values (and its errors)
+    sg = None if sigma is OMITTED else _num1(sigma)
     xs = _array_nums(array)
-    v = _num1(x)
     if not xs:
         raise XLError(NA)
     n = len(xs)
     m = _mean(xs)
-    s = math.sqrt(_var(xs, True)) if sigma is None else _num1(sigma)
+    sd = math.sqrt(_var(xs, True))  # #DIV/0! for one value even when sigma is given, as in Excel
+    s = sd if sg is None else sg
     if s <= 0:
-        raise XLError(DIV0 if sigma is None else NUM)
+        raise XLError(DIV0 if sg is None else NUM)
     return _norm_pq((m - v) / (s / math.sqrt(n)))[1]
 
 
@@ -1070,9 +1105,9 @@ _alias("BINOMDIST", "BINOM.DIST")
 
 @fn("BINOM.DIST.RANGE", 3, 4)
 @_typed("nnnn")
-def BINOM_DIST_RANGE(trials, probability_s, number_s, number_s2=None):
+def BINOM_DIST_RANGE(trials, probability_s, number_s, number_s2=OMITTED):
     n, p, s = _int(trials), _prob01(probability_s), _int(number_s)
-    s2 = s if number_s2 is None else _int(number_s2)
+    s2 = s if number_s2 is OMITTED else _int(number_s2)  # an empty cell is 0
     if n < 0 or s < 0 or s > n or s2 < s or s2 > n:
         raise XLError(NUM)
     q = 1.0 - p
@@ -1084,8 +1119,10 @@ def BINOM_DIST_RANGE(trials, probability_s, number_s, number_s2=None):
 @fn("BINOM.INV", 3, 3)
 @_typed("nnn")
 def BINOM_INV(trials, probability_s, alpha):
-    n, p, a = _int(trials), _prob01(probability_s), _prob01(alpha)
-    if n < 0:
+    # Microsoft's reference says p and alpha may be 0..1; Excel itself gives #NUM! at the ends
+    # (saved workbooks hold BINOM.INV(10,0.7,0), (10,0.7,1), (10,1,0.8) = #NUM!)
+    n, p, a = _int(trials), _num1(probability_s), _num1(alpha)
+    if n < 0 or not 0 < p < 1 or not 0 < a < 1:
         raise XLError(NUM)
     q = 1.0 - p
     if n > 5000:  # bisection on the distribution function (incomplete beta) instead of a long sum
@@ -1121,9 +1158,10 @@ def _negbinom_pmf(f: int, s: int, p: float) -> float:
 @fn("NEGBINOM.DIST", 4, 4)
 @_typed("nnnb")
 def NEGBINOM_DIST(number_f, number_s, probability_s, cumulative):
-    f, s, p = _int(number_f), _int(number_s), _prob01(probability_s)
+    f, s, p = _int(number_f), _int(number_s), _num1(probability_s)
     c = _bool(cumulative)
-    if f < 0 or s < 1:
+    # probability 0 or 1 is #NUM! in Excel (saved workbooks), though the reference names < 0, > 1
+    if f < 0 or s < 1 or not 0 < p < 1:
         raise XLError(NUM)
     if not c:
         return _negbinom_pmf(f, s, p)
@@ -1177,15 +1215,45 @@ def _hypgeom_pmf(x, n, M, N):
 def HYPGEOM_DIST(sample_s, number_sample, population_s, number_pop, cumulative):
     x, n, M, N = _int(sample_s), _int(number_sample), _int(population_s), _int(number_pop)
     c = _bool(cumulative)
-    if x < 0 or x > min(n, M) or x < max(0, n - N + M) or n <= 0 or n > N or M <= 0 or M > N or N <= 0:
+    # Excel's checks (saved workbooks): HYPGEOM.DIST(0,0,0,0,TRUE) is 1 and a sample_s below
+    # n - N + M has probability 0, where the reference lists both as #NUM!
+    if x < 0 or n < 0 or M < 0 or N < 0 or n > N or M > N or x > min(n, M):
         raise XLError(NUM)
     lo = max(0, n - N + M)
-    if N <= 20000:  # exact: a ratio of integers, rounded once
+    if x < lo:
+        return 0.0
+    hi = min(n, M)
+    terms = (x - lo + 1) if c else 1
+    if N <= 20000 and terms * N <= 2_000_000:  # exact: a ratio of integers, rounded once
         num = sum(math.comb(M, i) * math.comb(N - M, n - i) for i in (range(lo, x + 1) if c else (x,)))
         return num / math.comb(N, n)
     if not c:
         return _hypgeom_pmf(x, n, M, N)
-    return min(1.0, _psum(_hypgeom_pmf(i, n, M, N) for i in range(lo, x + 1)))
+    mode = (n + 1) * (M + 1) // (N + 2)
+    if x < mode:  # the lower tail, summed down from x until the terms no longer count
+        return min(1.0, _hypgeom_tail(x, -1, lo, n, M, N))
+    if x >= hi:
+        return 1.0
+    return max(0.0, 1.0 - _hypgeom_tail(x + 1, 1, hi, n, M, N))
+
+
+def _hypgeom_tail(start, step, end, n, M, N):
+    """Sum of P(X = i) from i = start towards end (step -1 or 1), away from the mode: the first
+    mass exactly, the next ones by the ratio P(i+1)/P(i) = (M-i)(n-i)/((i+1)(N-M-n+i+1)),
+    stopping when a term is below 1e-17 of the sum."""
+    t = _hypgeom_pmf(start, n, M, N)
+    terms = [t]
+    i = start
+    while i != end and t > 0:
+        if step > 0:
+            t *= (M - i) * (n - i) / ((i + 1.0) * (N - M - n + i + 1.0))
+        else:
+            t *= i * (N - M - n + i) / ((M - i + 1.0) * (n - i + 1.0))
+        i += step
+        terms.append(t)
+        if t < 1e-17 * terms[0]:
+            break
+    return math.fsum(terms)
 
 
 @fn("HYPGEOMDIST", 4, 4)
@@ -1215,14 +1283,17 @@ def WEIBULL_DIST(x, alpha, beta, cumulative):
     c = _bool(cumulative)
     if v < 0 or a <= 0 or b <= 0:
         raise XLError(NUM)
-    t = (v / b) ** a
+    try:
+        t = (v / b) ** a
+    except OverflowError:
+        t = math.inf
     if c:
         return -math.expm1(-t)
     if v == 0:
         if a < 1:
             raise XLError(NUM)
         return 1.0 / b if a == 1 else 0.0
-    return finite(a / b * (v / b) ** (a - 1) * math.exp(-t))
+    return finite(math.exp(math.log(a / b) + (a - 1) * math.log(v / b) - t))  # in logs: no inf*0
 
 
 _alias("WEIBULL", "WEIBULL.DIST")
@@ -1290,8 +1361,8 @@ _alias("GAMMAINV", "GAMMA.INV")
 
 def _beta_args(alpha, beta, A, B):
     a, b = _num1(alpha), _num1(beta)
-    lo = 0.0 if A is None else _num1(A)
-    hi = 1.0 if B is None else _num1(B)
+    lo = 0.0 if A is OMITTED else _num1(A)
+    hi = 1.0 if B is OMITTED else _num1(B)
     if a <= 0 or b <= 0 or lo >= hi:
         raise XLError(NUM)
     return a, b, lo, hi
@@ -1299,7 +1370,7 @@ def _beta_args(alpha, beta, A, B):
 
 @fn("BETA.DIST", 4, 6)
 @_typed("nnnbnn")
-def BETA_DIST(x, alpha, beta, cumulative, A=None, B=None):
+def BETA_DIST(x, alpha, beta, cumulative, A=OMITTED, B=OMITTED):
     v = _num1(x)
     a, b, lo, hi = _beta_args(alpha, beta, A, B)
     c = _bool(cumulative)
@@ -1313,7 +1384,7 @@ def BETA_DIST(x, alpha, beta, cumulative, A=None, B=None):
 
 @fn("BETADIST", 3, 5)
 @_typed("nnnnn")
-def BETADIST(x, alpha, beta, A=None, B=None):
+def BETADIST(x, alpha, beta, A=OMITTED, B=OMITTED):
     v = _num1(x)
     a, b, lo, hi = _beta_args(alpha, beta, A, B)
     if v < lo or v > hi:
@@ -1332,7 +1403,7 @@ def _beta_inv(p: float, a: float, b: float) -> float:
 
 @fn("BETA.INV", 3, 5)
 @_typed("nnnnn")
-def BETA_INV(probability, alpha, beta, A=None, B=None):
+def BETA_INV(probability, alpha, beta, A=OMITTED, B=OMITTED):
     p = _num1(probability)
     a, b, lo, hi = _beta_args(alpha, beta, A, B)
     if p <= 0 or p > 1:
@@ -1543,8 +1614,11 @@ def _t_inv_upper(q: float, n: float) -> float:
 @fn("T.DIST", 3, 3)
 @_typed("nnb")
 def T_DIST(x, deg_freedom, cumulative):
-    v, n = _num1(x), _df(deg_freedom)
+    v, d = _num1(x), _num1(deg_freedom)
     c = _bool(cumulative)
+    if d == 0 and not c:  # the density's 1/sqrt(df): Excel's error here is #DIV/0!
+        raise XLError(DIV0)
+    n = _df(deg_freedom)
     return _t_pq(v, n)[0] if c else finite(_t_pdf(v, n))
 
 
@@ -1613,14 +1687,14 @@ def CONFIDENCE_T(alpha, sd, size):
 
 @fn("CHISQ.TEST", 2, 2, arrays=(0, 1))
 def CHISQ_TEST(actual_range, expected_range):
+    # the two ranges need the same number of cells (not the same shape: Excel pairs a 2x2 actual
+    # with a 4x1 expected); the degrees of freedom come from the actual range's shape
     ra, ca = _shape(actual_range)
-    re_, ce = _shape(expected_range)
-    if (ra, ca) != (re_, ce):
-        raise XLError(NA)
     if ra == 1 and ca == 1:
         raise XLError(NA)
     xs, ys = _paired(actual_range, expected_range)
-    stat = 0.0
+    if not xs:
+        raise XLError(DIV0)
     terms = []
     for o, e in zip(xs, ys):
         if e < 0:
@@ -1695,7 +1769,7 @@ _alias("TTEST", "T.TEST")
 
 
 @fn("PROB", 3, 4, arrays=(0, 1))
-def PROB(x_range, prob_range, lower_limit, upper_limit=None):
+def PROB(x_range, prob_range, lower_limit, upper_limit=OMITTED):
     xs, ps = _cells(x_range), _cells(prob_range)
     for v in xs + ps:
         if v.__class__ is ExcelError:
@@ -1703,7 +1777,7 @@ def PROB(x_range, prob_range, lower_limit, upper_limit=None):
     if len(xs) != len(ps):
         raise XLError(NA)
     lo = _num1(lower_limit)
-    hi = lo if upper_limit is None else _num1(upper_limit)
+    hi = lo if upper_limit is OMITTED else _num1(upper_limit)  # an empty cell is 0
     total, inside = [], []
     for x, p in zip(xs, ps):
         if p.__class__ is not float:
@@ -1730,7 +1804,7 @@ def _num_matrix(a):
             if v.__class__ is float:
                 row.append(v)
             elif v.__class__ is ExcelError:
-                raise XLError(v)
+                raise XLError(VALUE)  # Excel: LINEST/TREND with an error value inside are #VALUE!
             elif v.__class__ is bool or (v.__class__ is str and a.__class__ is not Area):
                 row.append(to_number(v))
             else:
@@ -1810,6 +1884,8 @@ class _Fit:
         self.b = self.ym - math.fsum(self.m[j] * self.xm[j] for j in range(k)) if const else 0.0
         fitted = [self.b + math.fsum(self.m[j] * X[i][j] for j in range(k)) for i in range(n)]
         self.ssresid = math.fsum((y[i] - fitted[i]) ** 2 for i in range(n))
+        if self.ssresid <= (n * _EPS) ** 2 * math.fsum(v * v for v in y):
+            self.ssresid = 0.0  # an exact fit up to rounding: Excel's F is then #NUM!, se 0
         if const:
             self.sstotal = math.fsum((v - self.ym) ** 2 for v in y)
             self.ssreg = math.fsum((f - self.ym) ** 2 for f in fitted)
@@ -1861,7 +1937,13 @@ class _Fit:
 
 
 def _opt_bool(x, default):
-    return default if x is None else _bool(x)
+    """LINEST's const/stats: empty means the default (LINEST(y,x,,TRUE) keeps the constant, as
+    Excel computes it); an error value there is #VALUE!."""
+    if x is None or x is OMITTED:
+        return default
+    if x.__class__ is ExcelError:
+        raise XLError(VALUE)
+    return _bool(x)
 
 
 def _log_y(y):
@@ -1896,7 +1978,10 @@ def _trend(known_y, known_x, new_x, const, log):
         else:
             nm = _num_matrix(known_x)
     else:
-        nm = _num_matrix(new_x)
+        try:
+            nm = _num_matrix(new_x)
+        except XLError:
+            raise XLError(VALUE) from None  # an error value in new_x is #VALUE! (Excel)
     if layout == "same":
         return Area([[finite(out(fit.predict([v]))) for v in r] for r in nm])
     if layout == "col":
@@ -1923,7 +2008,7 @@ def FREQUENCY(data_array, bins_array):
     """Counts of data in (previous bin, bin] for each bin in its given order, plus the count above
     the largest bin: a vertical array one longer than bins_array's numbers."""
     xs = _array_nums(data_array)
-    bins = _array_nums(bins_array)
+    bins = _array_nums(bins_array) or [0.0]  # bins without numbers count as one bin at 0 (Excel)
     order = sorted(range(len(bins)), key=lambda i: bins[i])
     counts = [0.0] * (len(bins) + 1)
     sb = [bins[i] for i in order]
