@@ -104,7 +104,6 @@ class Column:
 
 # {name}, {name.prev}, {scope:name}, {scope.prev:name}; groups: scope, scope_prev, name, prev
 PLACEHOLDER = re.compile(r"\{(?:(\w+)(\.prev)?:)?(\w+)(\.prev)?\}")
-BUILTIN_NAMES = ("grad", "p", "x", "y", "loss", "t", "epoch")
 
 
 @dataclass
@@ -122,6 +121,8 @@ class Optimizer:
     lesson: str = ""  # what the default settings show on the default data
     epoch_columns: tuple[Column, ...] = ()  # the per-epoch table (see module docstring)
     label: str = ""  # e.g. "fast.ai variant": shown beside the title
+    # the sheet shows a numerical derivative (e(p+h) - e(p))/h beside each analytic one
+    numerical_gradient: bool = False
 
     # numpy side, set by the unit
     init_fn: object = field(default=None, repr=False)
@@ -151,9 +152,6 @@ class Optimizer:
     def defined_name(self, hyper: str) -> str:
         return f"{self.name}_{hyper}"
 
-    def state_columns(self):
-        return [c for c in self.columns if c.init is not None]
-
     def init(self, hp: dict, p: np.ndarray) -> dict:
         return self.init_fn(hp, p)
 
@@ -173,12 +171,6 @@ class Optimizer:
             out[c.key] = float(v) if c.shared else np.array([v, v], dtype=np.float64)
         return out
 
-    def template_names(self) -> set[str]:
-        names = set()
-        for text in [c.formula for c in self.columns + self.epoch_columns] + [self.update]:
-            names.update(m.group(3) for m in PLACEHOLDER.finditer(text))
-        return names
-
 
 def flag(name, default, meaning):
     return Hyper(name, float(default), meaning, flag=True)
@@ -195,11 +187,3 @@ def lr_hyper(default, meaning="learning rate: how far each step moves"):
 
 def eps_hyper(default, meaning="added to the denominator so it is never zero"):
     return Hyper("eps", default, meaning)
-
-
-def weight_decay_hyper(default=0.0):
-    return Hyper("weight_decay", default, "L2 penalty: adds weight_decay*p to the gradient")
-
-
-# The gradient with L2 weight decay, as torch adds it before the optimizer's own rule.
-WD_GRAD = Column("g", "g", "{grad}+{weight_decay}*{p}", "g = de/dp + weight_decay*p")

@@ -19,6 +19,7 @@ from graddesc.workbook.layout import (
     TableColumn,
     epoch_columns,
     epoch_row,
+    hyper_spot,
     step_row,
     table_columns,
 )
@@ -77,10 +78,6 @@ class _Resolver:
         out.append(template[last:].replace("{", "{{").replace("}", "}}"))
         return "=" + "".join(out)
 
-    def step_formula(self, template: str, row: int, param: int | None, data_row: int, epoch: int) -> str:
-        return self.step_format(template, param).format(
-            r=row, rp=row - 1, dr=data_row, er=epoch_row(epoch), erp=epoch_row(epoch - 1))
-
     def epoch_formula(self, template: str, epoch: int, param: int | None) -> str:
         first, last = step_row((epoch - 1) * self.n + 1), step_row(epoch * self.n)
 
@@ -119,12 +116,12 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
     sh.put(HYPER_NAME_ROW, 1, Cell("hyperparameter", "label"))
     sh.put(HYPER_VALUE_ROW, 1, Cell("value (edit me)", "label"))
     for i, h in enumerate(opt.hypers):
-        col = 2 + i
+        row, col = hyper_spot(i)
         sh.put(HYPER_NAME_ROW, col, Cell(h.name, "label", comment=f"{h.name}: {h.meaning}. Valid: {h.range_text}."))
-        sh.put(HYPER_VALUE_ROW, col, Cell(hp[h.name], "input", number_format=h.number_format,
-                                          comment=f"{h.meaning}. Valid range {h.range_text}. "
-                                                  f"Named cell {opt.defined_name(h.name)}: formulas use this name."))
-        names[opt.defined_name(h.name)] = f"{opt.name}!${col_letter(col)}${HYPER_VALUE_ROW}"
+        sh.put(row, col, Cell(hp[h.name], "input", number_format=h.number_format,
+                              comment=f"{h.meaning}. Valid range {h.range_text}. "
+                                      f"Named cell {opt.defined_name(h.name)}: formulas use this name."))
+        names[opt.defined_name(h.name)] = f"{opt.name}!${col_letter(col)}${row}"
     sh.put(EQUATION_ROW, 1, Cell("update rule", "label"))
     sh.put(EQUATION_ROW, 2, Cell("   ·   ".join(opt.equations), "text"))
 
@@ -225,3 +222,15 @@ def _side_panel(sh: Sheet, opt: Optimizer, col: int) -> None:
         lines += [("", None), (f"Same as torch.optim.{opt.torch} (checked by the tests).", "note")]
     for i, (text, style) in enumerate(lines):
         sh.put(HEADER_ROW + i, col, Cell(text, style or "text"))
+
+
+def read_hypers(read, opt: Optimizer) -> dict[str, float]:
+    """The hyperparameters as the optimizer's sheet holds them, each checked against its range.
+    read(sheet, addr): the cell's evaluated value."""
+    hp = {}
+    for i, h in enumerate(opt.hypers):
+        addr = hyper_spot(i).addr
+        hp[h.name] = h.check(read(opt.name, addr), where=f"{opt.name}!{addr}")
+    if opt.check_fn:
+        opt.check_fn(hp)
+    return hp

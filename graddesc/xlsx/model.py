@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# Excel's grid: the one definition of the package (the engine's parser and the reader still hold
+# their own copies until their owners switch to these)
+MAX_ROW = 1_048_576
+MAX_COL = 16_384
+
 
 @dataclass
 class Cell:

@@ -22,7 +22,6 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -376,10 +375,6 @@ def write_atomic(path, data: bytes) -> None:
 
 def write_workbook(book: model.Workbook, path) -> None:
     write_atomic(path, to_bytes(book))
-
-
-def column_letter(col: int) -> str:
-    return get_column_letter(col)
 
 
 def written_by_graddesc_unchanged(path) -> bool:

@@ -454,7 +454,7 @@ def KURT(*args):
 
 def _skew(xs, sample):
     n = len(xs)
-    if n < (3 if sample else 1):
+    if n < 3:  # both SKEW and SKEW.P: fewer than three data points is #DIV/0! (reference)
         raise XLError(DIV0)
     m = _mean(xs)
     s = math.sqrt(_ss(xs, m) / (n - 1 if sample else n))
@@ -1222,12 +1222,38 @@ def HYPGEOM_DIST(sample_s, number_sample, population_s, number_pop, cumulative):
     lo = max(0, n - N + M)
     if x < lo:
         return 0.0
-    if N <= 20000:  # exact: a ratio of integers, rounded once
+    hi = min(n, M)
+    terms = (x - lo + 1) if c else 1
+    if N <= 20000 and terms * N <= 2_000_000:  # exact: a ratio of integers, rounded once
         num = sum(math.comb(M, i) * math.comb(N - M, n - i) for i in (range(lo, x + 1) if c else (x,)))
         return num / math.comb(N, n)
     if not c:
         return _hypgeom_pmf(x, n, M, N)
-    return min(1.0, _psum(_hypgeom_pmf(i, n, M, N) for i in range(lo, x + 1)))
+    mode = (n + 1) * (M + 1) // (N + 2)
+    if x < mode:  # the lower tail, summed down from x until the terms no longer count
+        return min(1.0, _hypgeom_tail(x, -1, lo, n, M, N))
+    if x >= hi:
+        return 1.0
+    return max(0.0, 1.0 - _hypgeom_tail(x + 1, 1, hi, n, M, N))
+
+
+def _hypgeom_tail(start, step, end, n, M, N):
+    """Sum of P(X = i) from i = start towards end (step -1 or 1), away from the mode: the first
+    mass exactly, the next ones by the ratio P(i+1)/P(i) = (M-i)(n-i)/((i+1)(N-M-n+i+1)),
+    stopping when a term is below 1e-17 of the sum."""
+    t = _hypgeom_pmf(start, n, M, N)
+    terms = [t]
+    i = start
+    while i != end and t > 0:
+        if step > 0:
+            t *= (M - i) * (n - i) / ((i + 1.0) * (N - M - n + i + 1.0))
+        else:
+            t *= i * (N - M - n + i) / ((M - i + 1.0) * (n - i + 1.0))
+        i += step
+        terms.append(t)
+        if t < 1e-17 * terms[0]:
+            break
+    return math.fsum(terms)
 
 
 @fn("HYPGEOMDIST", 4, 4)
@@ -1257,14 +1283,17 @@ def WEIBULL_DIST(x, alpha, beta, cumulative):
     c = _bool(cumulative)
     if v < 0 or a <= 0 or b <= 0:
         raise XLError(NUM)
-    t = (v / b) ** a
+    try:
+        t = (v / b) ** a
+    except OverflowError:
+        t = math.inf
     if c:
         return -math.expm1(-t)
     if v == 0:
         if a < 1:
             raise XLError(NUM)
         return 1.0 / b if a == 1 else 0.0
-    return finite(a / b * (v / b) ** (a - 1) * math.exp(-t))
+    return finite(math.exp(math.log(a / b) + (a - 1) * math.log(v / b) - t))  # in logs: no inf*0
 
 
 _alias("WEIBULL", "WEIBULL.DIST")

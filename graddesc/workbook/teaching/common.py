@@ -39,11 +39,12 @@ def number(v, where: str) -> float:
 
 
 
-def settings(sh: Sheet, sheet: str, row: int, items) -> dict[str, str]:
-    """Named input cells one per row: label in A, value in B (yellow), what it is in C."""
+def settings(sh: Sheet, sheet: str, where, items) -> dict[str, str]:
+    """Named input cells at `where` (a layout.Settings), one per row: label in A, value in B (yellow),
+    what it is in C.  items: (name, label, value, note) in the layout's order."""
     names = {}
-    for i, (name, label, value, note) in enumerate(items):
-        r = row + i
+    for name, label, value, note in items:
+        r = where.row(name)
         sh.put(r, 1, Cell(label, "label"))
         sh.put(r, 2, Cell(value, "input", number_format="General", comment=f"named cell {name}: {note}"))
         sh.put(r, 3, Cell(f"{name}: {note}", "note"))
