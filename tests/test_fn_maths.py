@@ -40,7 +40,7 @@ TABLE = [
     # PRODUCT: text/booleans in references ignored, typed arguments coerced; no numbers is 0
     ("=PRODUCT(A1:A5)", 120.0), ("=PRODUCT(A1:A5,2)", 240.0), ("=PRODUCT(B1:B3)", 0.0), ('=PRODUCT("3",TRUE)', 3.0),
     ("=PRODUCT(A1:B5)", "#DIV/0!"), ('=PRODUCT("x")', "#VALUE!"), ("=PRODUCT(B5,A2)", 2.0),
-    ("=QUOTIENT(5,2)", 2.0), ("=QUOTIENT(4.5,3.1)", 1.0), ("=QUOTIENT(-10,3)", -3.0), ("=QUOTIENT(1,0)", "#DIV/0!"),
+    ("=QUOTIENT(5,2)", 2.0), ("=QUOTIENT(4.5,3.1)", 1.0), ("=QUOTIENT(-10,3)", -3.0), ("=QUOTIENT(1,0)", "#DIV/0!"), ("=QUOTIENT(0.3,0.1)", 3.0), ("=QUOTIENT(-20.9,0.1)", -209.0),
     ("=GCD(5,2)", 1.0), ("=GCD(24,36)", 12.0), ("=GCD(7,1)", 1.0), ("=GCD(5,0)", 5.0), ("=GCD(24.9,36)", 12.0),
     ("=GCD(-1,2)", "#NUM!"), ("=GCD(2^53,2)", "#NUM!"), ("=GCD(A2:A4)", 1.0), ("=GCD(A1:B2)", "#VALUE!"),
     ('=GCD("a")', "#VALUE!"), ("=GCD(J1:J3)", 2.0),

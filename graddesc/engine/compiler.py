@@ -33,9 +33,10 @@ import re
 from graddesc.engine import functions as F
 from graddesc.engine.keys import COL_MASK, NOT_COL, ROW_BITS, ROW_SHIFT, SHEET_SHIFT, make_key, split_key
 from graddesc.engine.functions import Area, broadcast, power, to_number, to_text, unit
+from graddesc.engine.functions.base import Union
 from graddesc.engine.parser import MAX_COL, MAX_ROW, parse
 from graddesc.engine.tokenizer import tokenize
-from graddesc.engine.values import DIV0, ERRORS, NUM, VALUE, ExcelError, Fallback, XLError
+from graddesc.engine.values import DIV0, ERRORS, NULL, NUM, VALUE, ExcelError, Fallback, XLError
 from graddesc.errors import FormulaError
 
 # Reference modes: how a dependency's key follows from the formula cell's key k.
@@ -349,6 +350,66 @@ def _at(x, k):
     return x.rows[0][0]
 
 
+def _refbox(x):
+    """(sheet, r1, c1, r2, c2) of a reference value, or the ExcelError it is / #VALUE!."""
+    if x.__class__ is ExcelError:
+        return x
+    if x.__class__ is not Area or x.ref is None:
+        return VALUE
+    k1, k2 = x.ref
+    return (k1 >> SHEET_SHIFT, (k1 >> ROW_SHIFT) & ROW_BITS, k1 & COL_MASK,
+            (k2 >> ROW_SHIFT) & ROW_BITS, k2 & COL_MASK)
+
+
+def _range(a, b):
+    """a:b between references: the smallest range holding both (on one sheet)."""
+    ba, bb = _refbox(a), _refbox(b)
+    if ba.__class__ is ExcelError:
+        return ba
+    if bb.__class__ is ExcelError:
+        return bb
+    if ba[0] != bb[0]:
+        return VALUE
+    return F.reference.book_area(ba[0], min(ba[1], bb[1]), min(ba[2], bb[2]), max(ba[3], bb[3]), max(ba[4], bb[4]))
+
+
+def _isect(a, b):
+    """a b: the cells both references hold; #NULL! when none.  With a union, the union of the
+    intersections."""
+    if a.__class__ is Union or b.__class__ is Union:
+        parts = [_isect(x, y) for x in (a if a.__class__ is Union else (a,))
+                 for y in (b if b.__class__ is Union else (b,))]
+        for p in parts:
+            if p.__class__ is ExcelError and p is not NULL:
+                return p
+        parts = [p for p in parts if p.__class__ is Area]
+        if not parts:
+            return NULL
+        return parts[0] if len(parts) == 1 else Union(parts)
+    ba, bb = _refbox(a), _refbox(b)
+    if ba.__class__ is ExcelError:
+        return ba
+    if bb.__class__ is ExcelError:
+        return bb
+    r1, c1, r2, c2 = max(ba[1], bb[1]), max(ba[2], bb[2]), min(ba[3], bb[3]), min(ba[4], bb[4])
+    if ba[0] != bb[0] or r1 > r2 or c1 > c2:
+        return NULL
+    return F.reference.book_area(ba[0], r1, c1, r2, c2)
+
+
+def _union(*xs):
+    areas = []
+    for x in xs:
+        if x.__class__ is Union:
+            areas.extend(x)
+            continue
+        b = _refbox(x)
+        if b.__class__ is ExcelError:
+            return b
+        areas.append(x)
+    return Union(areas)
+
+
 def _area(V, k1, k2, kfull=None):
     """The values of the range k1:k2 as an Area.  kfull: the range really ends there (a whole
     column or row, whose values are read only as far as the sheet is used); its ref says so."""
@@ -369,7 +430,7 @@ GLOBALS = {
     "_fin": _fin, "_ftruth": _ftruth, "_fpow": _fpow, "_fpowc": _fpowc, "_fb": _fb,
     "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_pow": _pow, "_neg": _neg, "_pct": _pct,
     "_cat": _cat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt, "_ge": _ge,
-    "_fold": _fold, "_x": _x, "_xs": _xs, "_area": _area, "_ii": _ii, "_at": _at, "Area": Area,
+    "_fold": _fold, "_x": _x, "_xs": _xs, "_area": _area, "_range": _range, "_isect": _isect, "_union": _union, "_ii": _ii, "_at": _at, "Area": Area,
     "_NC": NOT_COL, "_CM": COL_MASK, "_RB": ROW_BITS, "_RS": ROW_SHIFT, "__builtins__": {"float": float},
 }
 _ERR_NAME = {}
@@ -572,6 +633,13 @@ _SIMPLE = frozenset(("num", "str", "bool", "ref", "area", "missing", "err"))
 _REFLIKE = frozenset(("area", "name", "call", "range", "union", "isect", "sref"))
 
 
+def _as_area(node):
+    """A cell reference node as a one-cell range (where a reference, not a value, is needed)."""
+    if node[0] == "ref":
+        return ("area", node[1], node[2], node[3], node[2], node[3], node[4], node[5], node[4], node[5])
+    return node
+
+
 def _multi_area(node):
     return node[0] == "area" and (node[2] != node[4] or node[3] != node[5])
 
@@ -710,7 +778,31 @@ class _Gen:
             return self.chain(node[2], node[3])
         if kind == "call":
             return self.call(node)
+        if kind == "refarg":  # (made by call(): an argument that takes a reference)
+            return self.reference(node[1])
+        if kind in ("range", "isect", "union"):
+            items = node[1] if kind == "union" else node[1:]
+            srcs = [self.reference(x) for x in items]
+            if self.fast:
+                self.always_exact = True
+                return "_fb()"
+            if kind == "range":
+                self.dynamic = True  # the span can hold cells neither side names
+            return f"_{kind}(" + ", ".join(srcs) + ")"
         raise FormulaError(self.where, f"cannot compile {kind}")
+
+    def reference(self, node):
+        """Source for node where a reference (not a value) is needed: a cell as a one-cell range,
+        a defined name as the reference it stands for."""
+        if node[0] == "name" and not (node[2] is None and self.local(node[1]) is not None):
+            ast = self.name_ast(node)
+            if ast is not None and ast[0] == "ref":
+                self.name_depth += 1
+                try:
+                    return self.expr(_as_area(ast))
+                finally:
+                    self.name_depth -= 1
+        return self.expr(_as_area(node))
 
     @staticmethod
     def const(v):
@@ -794,6 +886,8 @@ class _Gen:
     def guard(self, node):
         """An operand in FAST code that must be a finite float or a bool if computed."""
         x = self.operand(node)
+        if node[0] == "refarg":
+            node = node[1]
         if not self.fast or node[0] in _SIMPLE:
             return x
         if node[0] == "name":
@@ -878,9 +972,12 @@ class _Gen:
                 for a in args:
                     self.expr(a)  # (for its dependencies)
                 return "_fb()"
+        if fdef.refs and any(a[0] == "union" for a in args):  # SUM((A1:B2,D4)) is SUM(A1:B2,D4)
+            args = [x for a in args for x in (a[1] if a[0] == "union" else (a,))]
+            n = len(args)
         if not fdef.lazy:  # a direct reference where a range is taken is a one-cell range
-            args = [("area", a[1], a[2], a[3], a[2], a[3], a[4], a[5], a[4], a[5])
-                    if a[0] == "ref" and fdef.takes_array(i) else a for i, a in enumerate(args)]
+            args = [("refarg", a) if fdef.takes_array(i) and a[0] in ("ref", "name") else a
+                    for i, a in enumerate(args)]
         srcs = []
         scalar_pos = []
         for i, a in enumerate(args):

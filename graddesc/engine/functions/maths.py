@@ -338,7 +338,9 @@ def QUOTIENT(a, b):
     x, y = _atp_num(a), _atp_num(b)
     if y == 0.0:
         raise XLError(DIV0)
-    return finite(float(math.trunc(x / y)))
+    # the quotient as the 15-digit decimal it shows, as for FLOOR: QUOTIENT(0.3,0.1) is 3 though
+    # 0.3/0.1 is 2.9999999999999996 (LibreOffice agrees; the reference gives no such case)
+    return finite(float(math.trunc(_q15(x / y))))
 
 
 def _gcd_values(args):
