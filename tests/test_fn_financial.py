@@ -24,6 +24,8 @@ CELLS = {
     "G1": 1.0, "G2": 2.0, "G3": "#DIV/0!",
 }
 
+PMT55 = -(0.1 * 1000 * 1.1 ** 5.5) / (1.1 ** 5.5 - 1)
+
 # Microsoft's sample results are shown to a few decimals
 DOC = {}
 
@@ -56,7 +58,9 @@ TABLE = [
     doc("=CUMPRINC(0.09/12,30*12,125000,13,24,0)", -934.1071234, 7), doc("=CUMPRINC(0.09/12,30*12,125000,1,1,0)", -68.27827118, 8),
     ("=CUMIPMT(0.09/12,360,125000,0,1,0)", "#NUM!"), ("=CUMIPMT(0.09/12,360,125000,2,1,0)", "#NUM!"),
     ("=CUMIPMT(0.09/12,360,125000,1,1,2)", "#NUM!"), ("=CUMIPMT(0,360,125000,1,1,0)", "#NUM!"),
-    ("=CUMIPMT(0.09/12,360,-1,1,1,0)", "#NUM!"), ("=CUMPRINC(0.09/12,360,125000,1,361,0)", "#NUM!"),
+    ("=CUMIPMT(0.09/12,360,-1,1,1,0)", "#NUM!"), ("=CUMIPMT(0.09/12,360,125000,1,1,TRUE)", "#VALUE!"),
+    # a fractional nper is used as it is: the payment of a 5.5-period annuity due
+    ("=CUMIPMT(0.1,5.5,1000,1,1,0)", -100.0), ("=CUMIPMT(0.1,5.5,1000,2,2,0)", -0.1 * (1100 + PMT55)), ("=CUMPRINC(0.09/12,360,125000,1,361,0)", "#NUM!"),
     # rates
     doc("=EFFECT(0.0525,4)", 0.0535427, 7), ("=EFFECT(0.0525,4.9)", (1 + 0.0525 / 4) ** 4 - 1),
     ("=EFFECT(0,4)", "#NUM!"), ("=EFFECT(0.05,0.5)", "#NUM!"), ('=EFFECT("a",1)', "#VALUE!"),
@@ -78,7 +82,7 @@ TABLE = [
     doc("=MIRR(C1:C6,0.1,0.12)", 0.126094, 6), doc("=MIRR(C1:C4,0.1,0.12)", -0.0480, 4),
     doc("=MIRR(C1:C6,0.1,0.14)", 0.134759, 6), ("=MIRR(A2:A6,0.1,0.12)", "#DIV/0!"),
     doc("=XNPV(0.09,D1:D5,E1:E5)", 2086.65, 2), doc("=XIRR(D1:D5,E1:E5,0.1)", 0.3734, 4),
-    ("=XNPV(0.09,D1:D5,E1:E4)", "#NUM!"), ("=XNPV(0,D1:D5,E1:E5)", "#NUM!"), ("=XNPV(TRUE,D1:D5,E1:E5)", "#VALUE!"),
+    ("=XNPV(0.09,D1:D5,E1:E4)", "#NUM!"), ("=EFFECT(TRUE,4)", "#VALUE!"), ("=DOLLARDE(1.5,TRUE)", "#VALUE!"), ("=XNPV(0,D1:D5,E1:E5)", "#NUM!"), ("=XNPV(TRUE,D1:D5,E1:E5)", "#VALUE!"),
     ("=XNPV(0.09,D1:D2,E2:E1)", -10000 + 2750 / 1.09 ** (60 / 365)),
     ("=XIRR(D2:D5,E2:E5)", "#NUM!"), ("=XNPV(0.09,D1:D2,A7:A8)", "#VALUE!"),
     # depreciation

@@ -121,6 +121,8 @@ class Optimizer:
     lesson: str = ""  # what the default settings show on the default data
     epoch_columns: tuple[Column, ...] = ()  # the per-epoch table (see module docstring)
     label: str = ""  # e.g. "fast.ai variant": shown beside the title
+    # the sheet shows a numerical derivative (e(p+h) - e(p))/h beside each analytic one
+    numerical_gradient: bool = False
 
     # numpy side, set by the unit
     init_fn: object = field(default=None, repr=False)
@@ -185,11 +187,3 @@ def lr_hyper(default, meaning="learning rate: how far each step moves"):
 
 def eps_hyper(default, meaning="added to the denominator so it is never zero"):
     return Hyper("eps", default, meaning)
-
-
-def weight_decay_hyper(default=0.0):
-    return Hyper("weight_decay", default, "L2 penalty: adds weight_decay*p to the gradient")
-
-
-# The gradient with L2 weight decay, as torch adds it before the optimizer's own rule.
-WD_GRAD = Column("g", "g", "{grad}+{weight_decay}*{p}", "g = de/dp + weight_decay*p")

@@ -58,7 +58,7 @@ def table_columns(opt: Optimizer) -> list[TableColumn]:
     add("loss", None, "loss", "loss e = (prediction - y)^2", "({pred}-{y})*({pred}-{y})")
     add("grad", 1, "de/db", "de/db = 2*(prediction - y)", "2*({pred}-{y})")
     add("grad", 0, "de/da", "de/da = x * de/db", "{x}*{grad_b}")
-    if opt.name == "sgd":
+    if opt.numerical_gradient:
         h = repr(NUMERIC_STEP)
         add("num_grad", 1, f"de/db numerical (h={h})",
             f"(e(a, b+h) - e(a, b)) / h with h = {h}: close to de/db, not equal (h is finite)",

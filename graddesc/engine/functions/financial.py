@@ -30,6 +30,7 @@ from graddesc.engine.functions.dates import (
     day_arg,
     days360,
     days_in_month,
+    no_logicals,
     serial_ymd,
     yearfrac,
     ymd_serial,
@@ -155,16 +156,16 @@ def ISPMT(rate, per, nper, pv):
 
 
 def _cum(rate, nper, pv, start, end, type_, principal):
-    r, n, v = _num1(rate), _num1(nper), _num1(pv)
+    r, n, v = _num1(rate), _num1(nper), _num1(pv)  # (Excel uses a fractional nper as it is)
     s, e, t = _num1(start), _num1(end), _num1(type_)
-    n, s, e = math.trunc(n), math.trunc(s), math.trunc(e)
+    s, e = math.trunc(s), math.trunc(e)
     if r <= 0 or n <= 0 or v <= 0 or s < 1 or e < 1 or s > e or e > n or t not in (0.0, 1.0):
         raise XLError(NUM)
     t = int(t)
     p = pmt_(r, n, v, 0.0, t)
     total = 0.0
     for k in range(s, e + 1):
-        i = ipmt_(r, k, n, v, 0.0, t)
+        i = ipmt_(r, float(k), n, v, 0.0, t)
         total += (p - i) if principal else i
     return finite(total)
 
@@ -1141,3 +1142,13 @@ def DOLLARFR(decimal_dollar, fraction):
     scale = 10.0 ** len(str(f - 1)) if f > 1 else 1.0
     i = math.trunc(x)
     return finite(i + (x - i) * f / scale)
+
+
+no_logicals(
+    "CUMIPMT", "CUMPRINC", "EFFECT", "NOMINAL", "FVSCHEDULE", "XNPV", "XIRR", "COUPDAYS", "COUPDAYBS",
+    "COUPDAYSNC", "COUPNCD", "COUPPCD", "COUPNUM", "PRICE", "YIELD", "DURATION", "MDURATION", "DISC",
+    "INTRATE", "RECEIVED", "PRICEDISC", "YIELDDISC", "PRICEMAT", "YIELDMAT", "ACCRINTM",
+    "ODDFPRICE", "ODDFYIELD", "ODDLPRICE", "ODDLYIELD", "TBILLEQ", "TBILLPRICE", "TBILLYIELD",
+    "DOLLARDE", "DOLLARFR",
+)
+no_logicals("ACCRINT", allow=(7,))
