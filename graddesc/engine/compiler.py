@@ -35,6 +35,7 @@ from graddesc.engine.keys import COL_MASK, NOT_COL, ROW_BITS, ROW_SHIFT, SHEET_S
 from graddesc.engine.functions import Area, broadcast, power, to_number, to_text, unit
 from graddesc.engine.functions.base import Union
 from graddesc.engine.parser import MAX_COL, MAX_ROW, parse
+from graddesc.engine.structured import parse_spec, table_at, table_range
 from graddesc.engine.tokenizer import tokenize
 from graddesc.engine.values import DIV0, ERRORS, NULL, NUM, VALUE, ExcelError, Fallback, XLError
 from graddesc.errors import FormulaError
@@ -477,11 +478,13 @@ class Shape:
 class Context:
     """What compiling needs from the workbook."""
 
-    def __init__(self, sheet_index, resolve_name, max_row, max_col=None):
+    def __init__(self, sheet_index, resolve_name, max_row, max_col=None, tables=None, externals=None):
         self.sheet_index = sheet_index  # lower-case sheet name -> index
         self.resolve_name = resolve_name  # (name, sheet index) -> formula text or None
         self.max_row = max_row  # sheet index -> last used row
         self.max_col = max_col or {}  # sheet index -> last used column
+        self.tables = tables or {}  # lower-case table name -> workbook.Table
+        self.externals = externals or {}  # [n] -> workbook.External (cached values of a linked book)
 
 
 _DIGITS = re.compile(r"\d+")
@@ -503,6 +506,13 @@ class Compiler:
         formula (compiled for that cell alone)."""
         if array:
             return self._compile(sheet, row, col, text, where(k), array=True)
+        if "[" in text and self.ctx.tables:  # [@Col] means the table holding the cell
+            t = table_at(self.ctx.tables, sheet, row, col)
+            key = (sheet, text, t.display_name if t is not None else None)
+            sh = self.shapes.get(key)
+            if sh is None:
+                sh = self.shapes[key] = self._compile(sheet, row, col, text, where(k))
+            return sh
         sh = self.plain.get((sheet, text))
         if sh is not None:
             return sh
@@ -778,6 +788,10 @@ class _Gen:
             return self.chain(node[2], node[3])
         if kind == "call":
             return self.call(node)
+        if kind == "sref":
+            return self.sref(node)
+        if kind == "xref":
+            return self.xref(node)
         if kind == "refarg":  # (made by call(): an argument that takes a reference)
             return self.reference(node[1])
         if kind in ("range", "isect", "union"):
@@ -790,6 +804,75 @@ class _Gen:
                 self.dynamic = True  # the span can hold cells neither side names
             return f"_{kind}(" + ", ".join(srcs) + ")"
         raise FormulaError(self.where, f"cannot compile {kind}")
+
+    def sref(self, node):
+        """A structured reference: the table's range as an area (rows relative to the formula for
+        #This Row, so the shape serves every row; outside the data rows it is #VALUE!)."""
+        _, tname, spec_text = node
+        tables = self.comp.ctx.tables
+        if tname is None:
+            t = table_at(tables, self.sheet, self.row, self.col)
+        else:
+            t = tables.get(tname.lower())
+            if t is None:  # a defined name with brackets is not a table: unknown
+                self.always_exact = True
+                return "_fb()" if self.fast else _ERR_NAME["#REF!"]
+        spec = parse_spec(spec_text)
+        got = table_range(t, spec) if t is not None and spec is not None else None
+        if got is None:
+            return _ERR_NAME["#REF!"]
+        r1, c1, r2, c2, this_row = got
+        if not this_row:
+            return self.expr(("area", t.sheet, r1, c1, r2, c2, True, True, True, True))
+        if not r1 <= self.row <= r2:
+            return _ERR_NAME["#VALUE!"]
+        if c1 == c2:
+            x = self.expr(("ref", t.sheet, self.row, c1, False, True))
+        else:
+            x = self.expr(("area", t.sheet, self.row, c1, self.row, c2, False, True, False, True))
+        if self.fast:
+            return f"({x} if {r1} <= ((k >> _RS) & _RB) <= {r2} else _fb())"
+        return f"({x} if {r1} <= ((k >> _RS) & _RB) <= {r2} else {_ERR_NAME['#VALUE!']})"
+
+    def xref(self, node):
+        """A reference into another workbook: the values the file cached from it (constants);
+        #REF! when the file has none."""
+        _, n, inner = node
+        ext = self.comp.ctx.externals.get(n)
+        if self.fast:
+            self.always_exact = True
+            return "_fb()"
+        if ext is None or inner[0] not in ("ref", "area") or inner[1] is None:
+            if ext is not None and inner[0] == "name":
+                text = ext.names.get((inner[1].lower(), None))
+                if text is not None:
+                    try:
+                        ast = parse(text, self.where)
+                    except FormulaError:
+                        return _ERR_NAME["#REF!"]
+                    if ast[0] in ("ref", "area") and ast[1] is not None:
+                        return self.xref(("xref", n, ast))
+                return _ERR_NAME["#NAME?"]  # a name the linked book does not define
+            return _ERR_NAME["#REF!"]
+        sheet = inner[1]
+        if sheet.lower() not in {x.lower() for x in ext.sheet_names}:
+            return _ERR_NAME["#REF!"]
+        if inner[0] == "ref":
+            return self.const_value(ext.value(sheet, inner[2], inner[3]))
+        r1, c1, r2, c2 = inner[2], inner[3], inner[4], inner[5]
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000:
+            return _ERR_NAME["#REF!"]
+        return "Area([" + ", ".join("[" + ", ".join(self.const_value(ext.value(sheet, r, c)) for c in range(c1, c2 + 1))
+                                    + "]" for r in range(r1, r2 + 1)) + "])"
+
+    def const_value(self, v):
+        if v is None:
+            return "None"
+        if v.__class__ is ExcelError:
+            return _ERR_NAME.get(v.code, _ERR_NAME["#VALUE!"])
+        if v.__class__ is float and v - v != 0.0:
+            return _ERR_NAME["#NUM!"]
+        return repr(v)
 
     def reference(self, node):
         """Source for node where a reference (not a value) is needed: a cell as a one-cell range,
@@ -869,6 +952,8 @@ class _Gen:
             scope = self.sheet
         text = self.comp.ctx.resolve_name(name, scope)
         if text is None:
+            if sname is None and name.lower() in self.comp.ctx.tables:  # a table's name: its data
+                return self.sref(("sref", name, ""))
             self.always_exact = True
             return "_fb()" if self.fast else _ERR_NAME["#NAME?"]
         if self.name_depth > 8:

@@ -20,6 +20,8 @@ AST nodes are tuples:
   ("at", x)                             the implicit-intersection operator @x
   ("range", a, b) ("isect", a, b)        reference operators a:b (when not two cells) and a b
   ("union", (a, b, ...))                (a, b, ...) in parentheses: a union of references
+  ("sref", table|None, spec)            a structured reference Table1[spec] ([@Col]: no table name)
+  ("xref", n, node)                     a reference (ref, area or name node) into external workbook [n]
 Names written _xlpm.x (LET and LAMBDA parameters) lose the prefix.
 """
 
@@ -36,8 +38,8 @@ MAX_ROW = 1_048_576
 MAX_COL = 16_384
 MAX_DEPTH = 64  # Excel allows 64 levels of nested functions
 
-_REF_NODES = frozenset(("ref", "area", "name", "call", "range", "isect", "union"))
-_REF_START = frozenset(("cell", "colrange", "rowrange", "qual", "name", "func"))
+_REF_NODES = frozenset(("ref", "area", "name", "call", "range", "isect", "union", "sref"))
+_REF_START = frozenset(("cell", "colrange", "rowrange", "qual", "name", "func", "sref"))
 BINARY = {"=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, "&": 2, "+": 3, "-": 3, "*": 4, "/": 4, "^": 5}
 _CELL = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
 _PREFIX = re.compile(r"(?:_xlfn\.|_xlws\.|_xlpm\.)+", re.IGNORECASE)
@@ -195,6 +197,17 @@ class Parser:
             if nxt is None:
                 self.error(f"nothing after {text}!")
             return self.reference(nxt, text)
+        if kind == "xqual":  # [1]Sheet1!A1: a cell of another workbook
+            body = text[1:-2].replace("''", "'") if text.startswith("'") else text[:-1]
+            book, _, sheet = body[1:].partition("]")
+            nxt = self.take()
+            if nxt is None:
+                self.error(f"nothing after {text}")
+            inner = self.reference(nxt, sheet or None)
+            return ("xref", int(book), inner)
+        if kind == "sref":
+            i = text.index("[")
+            return ("sref", text[:i] or None, text[i + 1:-1])
         if kind in ("cell", "colrange", "rowrange", "name"):
             return self.reference(t, None)
         if kind == "op" and text == "{":

@@ -413,7 +413,7 @@ class Workbook:
         self.skipped = {}
         self.volatile = set()
         self._expand_arrays()
-        ctx = Context(self._sheet_index, self._resolve_text, self.max_row, self.max_col)
+        ctx = Context(self._sheet_index, self._resolve_text, self.max_row, self.max_col, self.tables, self.externals)
         comp = self._compiler = Compiler(ctx, fast=self._use_fast)
         self._strict = strict
         shapes = self._compile_all(comp, strict)
