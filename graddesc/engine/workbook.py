@@ -506,14 +506,44 @@ class Workbook:
         "circular" (part of a circular reference), "external" (reads another workbook whose
         values the file does not hold), each with its reason; a cell depending on such a cell has
         the kind of the cell it depends on."""
+        return [NotEvaluated(self.where(k), kind, why) for k, (kind, why) in sorted(self._unevaluated().items())]
+
+    def _unevaluated(self) -> dict:
+        """key -> (kind, reason) of every formula cell that was not evaluated: the skipped ones, and
+        those reading a linked workbook the file holds no values of (#REF!), with their dependants."""
         kinds = self._skip_kinds()
-        return [NotEvaluated(self.where(k), kinds[k], why) for k, why in sorted(self.skipped.items())]
+        out = {k: (kinds[k], why) for k, why in self.skipped.items()}
+        missing = {}
+        for k in self._ftext:
+            if k in out:
+                continue
+            text = self.formulas[k]
+            if "[" not in text:
+                continue
+            for m in _EXTERNAL_REF.finditer(_strip_strings(text)):
+                n = int(m.group(1))
+                sheet = (m.group(2) or "").replace("''", "'") or m.group(3)
+                ext = self.externals.get(n)
+                if ext is None:
+                    missing[k] = f"external workbook [{n}]: the file holds no values from it (#REF!)"
+                elif sheet and sheet.lower() not in {x.lower() for x in ext.sheet_names}:
+                    missing[k] = f"external workbook [{n}] ({ext.target}): no sheet {sheet!r} in its cached values"
+                else:
+                    continue
+                break
+        if missing and self.order:
+            for k, why in missing.items():
+                out[k] = ("external", why)
+            for k in self.downstream(set(missing)):
+                if k not in out:
+                    out[k] = ("external", "depends on a cell reading an external workbook the file holds no values of")
+        return out
 
     def results(self, sheet: str | None = None):
         """Every formula cell, and every cell of an array formula's range, of one sheet or of all,
         in sheet order, as CellResult(cell, formula, value, cached, array, not_evaluated,
         unreproducible): what recalc audits.  Needs evaluate() first."""
-        kinds = self._skip_kinds()
+        unevaluated = self._unevaluated()
         random = self._unreproducible()
         in_array: dict = {}  # key of a cell in an array's range -> anchor key
         for a, (r1, c1, r2, c2) in self.array_formulas.items():
@@ -525,16 +555,16 @@ class Workbook:
         if sheet is not None:
             idx = self.sheet_index(sheet)
             keys = {k for k in keys if k >> SHEET_SHIFT == idx}
-        V, cached, skipped, formulas, where = self.V, self.cached_values, self.skipped, self.formulas, self.where
+        V, cached, formulas, where = self.V, self.cached_values, self.formulas, self.where
         for k in sorted(keys):
             a = in_array.get(k)
             f = k if k in self._ftext else a
             if k not in self._ftext and k not in cached and k not in V:
                 continue  # an empty cell of an array's range that nothing was stored in
-            ne = skipped.get(f) if f is not None else None
+            ne = unevaluated.get(f) if f is not None else None
             yield CellResult(where(k), "=" + formulas[f], V.get(k), cached.get(k),
                              None if a is None else where(a),
-                             None if ne is None else NotEvaluated(where(f), kinds[f], ne), f in random)
+                             None if ne is None else NotEvaluated(where(f), ne[0], ne[1]), f in random)
 
     def _locate(self, ref: str) -> tuple:
         """"Sheet!A1", "'My sheet'!A1:B2", "A1" (one sheet), a defined name (workbook-level, or
@@ -961,6 +991,7 @@ _NAME_REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!\s]+))!\$?([A-Za-z]{1,3})\$
 _STRINGS = re.compile(r'"(?:[^"]|"")*"')
 _RANDOM = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:RAND|RANDBETWEEN|RANDARRAY|NOW|TODAY)\s*\(", re.I)
 _EXTERNAL = re.compile(r"\[\d+\]")
+_EXTERNAL_REF = re.compile(r"'?\[(\d+)\](?:((?:[^']|'')+)'|([^\s!'(),;:+\-*/^&=<>{}\[\]]+))?!")
 
 
 def _strip_strings(text: str) -> str:
