@@ -98,7 +98,7 @@ TABLE = [
     ("=XLOOKUP(1.5,V1:V5,W1:W5,,1,2)", "b"), ("=XLOOKUP(2.5,V1:V5,W1:W5,,-1,2)", "d"),
     ("=XLOOKUP(\"q3\",Y1:AB1,Y2:AB2)", 30.0), ("=SUM(XLOOKUP(\"q3\",Y1:AB1,Y2:AB3))", 61.0),
     ("=SUM(XLOOKUP(\"Apples\",E2:E5,E2:F5))", 40.0), ("=XLOOKUP(\"q3\",Y1:AB1,Y2:AA2)", "#VALUE!"),
-    ("=XLOOKUP(1,A2:B3,A2:B3)", "#VALUE!"), ("=XLOOKUP(40,F2:F5,E2:E5,,3)", "#VALUE!"),
+    ("=XLOOKUP(1,A2:B3,A2:B3)", "#VALUE!"), ("=XLOOKUP(40,F2:F5,E2:E5,,4)", "#VALUE!"),
     ("=XLOOKUP(40,F2:F5,E2:E5,,0,0)", "#VALUE!"), ("=XLOOKUP(\"a*\",E2:E5,F2:F5,,2,2)", "#VALUE!"),
     ("=XLOOKUP(1/0,F2:F5,E2:E5)", "#DIV/0!"), ("=XLOOKUP(Z99,P1:P8,Q1:Q8)", "empty"),
     # next smaller / larger order values of different types as Excel sorts: numbers < text < TRUE
@@ -107,6 +107,8 @@ TABLE = [
     ("=XMATCH(\"Apples\",E2:E5)", 3.0), ("=XMATCH(39,F2:F5,1)", 3.0), ("=XMATCH(39,F2:F5,-1)", 2.0),
     ("=XMATCH(\"?ears\",E2:E5,2)", 4.0), ("=XMATCH(2,V1:V5,0,-1)", 4.0), ("=XMATCH(7,F2:F5)", "#N/A"),
     ("=XMATCH(1,A2:B3)", "#VALUE!"), ("=XMATCH(1,F2:F5,5)", "#VALUE!"),
+    ('=XMATCH("^P.a",E2:E5,3)', 4.0), ('=XMATCH("an{2}",E2:E5,3)', "#N/A"), ('=XMATCH("b",E2:E5,3)', "#N/A"),
+    ('=XMATCH("(",E2:E5,3)', "#VALUE!"), ('=XLOOKUP("ran",E2:E5,F2:F5,,3)', 38.0), ('=XMATCH("a",E2:E5,3,2)', "#VALUE!"),
 ]
 
 
@@ -186,6 +188,7 @@ ARRAYS = [
     ("=ROWS(UNIQUE(I1:I4))", 3.0), ("=INDEX(UNIQUE(I1:I4),2,1)", "Apple"), ("=ROWS(UNIQUE(I1:I4,FALSE,TRUE))", 2.0),
     ("=COLUMNS(UNIQUE(A2:C2,TRUE))", 3.0), ("=UNIQUE(I2:I2,FALSE,TRUE)", "Apple"),
     ("=UNIQUE(I2:I4,FALSE,TRUE)", "fig"), ("=UNIQUE(E2:E2&{1;1},FALSE,TRUE)", "#CALC!"),
+    ("=ROWS(UNIQUE(J4:J6))", 3.0),
     # FILTER: rows or columns where include holds; nothing kept: if_empty or #CALC!
     ("=SUM(FILTER(A2:C4,A2:A4>3))", 39.0), ("=SUM(FILTER(A2:C4,A2:C2<>2))", 30.0),
     ('=FILTER(A2:C4,A2:A4>10,"none")', "none"), ("=FILTER(A2:C4,A2:A4>10)", "#CALC!"),
@@ -221,3 +224,12 @@ IDIOM_CELLS = {"A1": "a", "A2": "b", "A3": "a", "A4": "c", "B1": 1.0, "B2": 2.0,
 ])
 def test_idioms(formula, expected):
     assert evaluate_formula(formula, IDIOM_CELLS) == pytest.approx(expected, rel=1e-12)
+
+
+def test_unique_tells_empty_from_zero_and_shows_it_as_zero():
+    from graddesc.engine import FUNCTIONS
+    from graddesc.engine.functions import Area
+    got = FUNCTIONS["UNIQUE"].impl(Area([[None, 1.0], [0.0, 1.0], [None, 1.0]]))
+    assert got.rows == [[0.0, 1.0], [0.0, 1.0]]
+    got = FUNCTIONS["SORT"].impl(Area([[None], [2.0], [0.0]]))
+    assert got.rows == [[0.0], [2.0], [0.0]]  # the empty cell sorts last, shown as 0

@@ -226,15 +226,22 @@ def _xbinary(vals, x, match_mode, desc):
 def xsearch(vals, x, match_mode=0, search_mode=1):
     """XMATCH/XLOOKUP's search: the index of the match in vals, or -1.
 
-    Exact match (0) and wildcards (2) compare values of the same type (text case-insensitively),
+    Exact match (0) and wildcards (2) compare values of the same type (text case-insensitively);
+    3 (Excel 2024) is a regular expression searched for in text values;
     and an empty lookup value finds an empty cell.  Next smaller (-1) / next larger (1) order the
     values as _xkey does.  Binary search (2, -2): see _xbinary."""
     n = len(vals)
     if search_mode in (2, -2):
-        if match_mode == 2:
-            raise XLError(VALUE)  # wildcards need a linear search
+        if match_mode in (2, 3):
+            raise XLError(VALUE)  # wildcards and regular expressions need a linear search
         return _xbinary(vals, x, match_mode, search_mode == -2)
     order = range(n) if search_mode == 1 else range(n - 1, -1, -1)
+    if match_mode == 3:  # a regular expression found in the text (case-sensitive, as REGEXTEST)
+        try:
+            rx = re.compile(to_text(x))
+        except re.error:
+            raise XLError(VALUE) from None
+        return next((i for i in order if vals[i].__class__ is str and rx.search(vals[i])), -1)
     if x is None:
         i = next((i for i in order if vals[i] is None), -1)
         if i >= 0 or match_mode in (0, 1, 2):
@@ -274,7 +281,7 @@ def sub_area(a: Area, i1: int, j1: int, i2: int, j2: int) -> Area:
 def _search_mode(m, s):
     m = 0 if m is OMITTED or m is None else int(_num1(m))
     s = 1 if s is OMITTED or s is None else int(_num1(s))
-    if m not in (0, -1, 1, 2) or s not in (1, -1, 2, -2):
+    if m not in (0, -1, 1, 2, 3) or s not in (1, -1, 2, -2):
         raise XLError(VALUE)
     return m, s
 
@@ -613,6 +620,8 @@ def SORTBY(array, *pairs):
 
 def _same_key(v):
     t = v.__class__
+    if v is None:
+        return (4, 0)
     if t is str:
         return (1, v.lower())
     if t is ExcelError:
@@ -628,7 +637,7 @@ def UNIQUE(array, by_col=OMITTED, exactly_once=OMITTED):
     case-insensitively; with exactly_once only those that occur once.  None: #CALC!."""
     cols = bool_arg(by_col, False)
     once = bool_arg(exactly_once, False)
-    rows = _values(array)
+    rows = [list(r) for r in grid(array)]  # an empty cell differs from 0 here (shown as 0 after)
     lines = _transpose(rows) if cols else rows
     counts: dict = {}
     first: dict = {}
@@ -639,7 +648,7 @@ def UNIQUE(array, by_col=OMITTED, exactly_once=OMITTED):
     out = [line for k, line in first.items() if not once or counts[k] == 1]
     if not out:
         raise XLError(CALC)
-    return _array(_transpose(out) if cols else out)
+    return _array(_values(Area(_transpose(out) if cols else out)))
 
 
 def _truth(v):

@@ -1,4 +1,9 @@
-"""Maths and aggregates: SUM, ROUND, trigonometry, ..."""
+"""Maths and aggregates: SUM, ROUND, trigonometry, rounding to multiples, number systems, matrices.
+
+Helpers other modules may use: `OMITTED` (the default of an optional argument that was not
+written at all, as opposed to None for an empty cell or f(x,,y)), `power`, `_q15` (a quotient
+taken as the 15-digit decimal Excel shows), `_atp_num` (Analysis ToolPak number: a logical value
+is #VALUE!)."""
 
 from __future__ import annotations
 
@@ -61,6 +66,16 @@ def SUMPRODUCT(*args):
                 p *= v if v.__class__ is float else 0.0
             total += p
     return finite(total)
+
+
+@fn("PERCENTOF", 2, 2, refs=True)
+def PERCENTOF(data_subset, data_all):
+    """PERCENTOF(subset, all) = SUM(subset) / SUM(all) (Excel 2024); a zero total is #DIV/0!."""
+    part = math.fsum(_numbers([data_subset]))
+    total = math.fsum(_numbers([data_all]))
+    if total == 0.0:
+        raise XLError(DIV0)
+    return finite(part / total)
 
 
 @fn("COUNT", refs=True)
