@@ -149,3 +149,13 @@ def test_cells_beyond_an_array_formulas_result_see_na_arguments():
     v = lambda a: wb.value("S", a)  # noqa: E731
     assert [v("D1"), v("D4")] == [False, True] and [v("E3"), v("E4")] == [True, False]
     assert [v("F3"), v("F4")] == [6.0, -1.0] and v("G1") == 61.0 and str(v("G4")) == "#N/A"
+
+
+def test_a_spill_reference_reads_the_dynamic_arrays_range():
+    wb = _array_book({"D1:D3": "=A1:A3*2"}, dynamic=("D1:D3",))
+    wb.set_cell(0, 1, 5, formula="=SUM(_xlfn.ANCHORARRAY(D1))")  # how files store D1#
+    wb.set_cell(0, 2, 5, formula="=ROWS(D1#)")
+    wb.set_cell(0, 3, 5, formula="=SUM(A1#)")
+    wb.evaluate()
+    assert wb.value("S", "E1") == 12.0 and wb.value("S", "E2") == 3.0
+    assert str(wb.value("S", "E3")) == "#REF!"  # A1 anchors no array
