@@ -138,3 +138,24 @@ def test_array_formula_errors_fill_the_range():
     wb.evaluate(strict=False)
     assert str(wb.value("S", "D1")) == "#NAME?" and str(wb.value("S", "D2")) == "#NAME?"
     assert "S!D2" in dict(wb.skipped_cells())
+
+
+def test_cells_beyond_an_array_formulas_result_see_na_arguments():
+    """Excel pads an array formula's array arguments with #N/A up to the range's size: functions
+    that look at errors show what they make of #N/A there."""
+    wb = _array_book({"D1:D4": "=ISNA(A1:A3)", "E1:E4": "=ISNUMBER(A1:A3)", "F1:F4": "=IFERROR(A1:A3*2,-1)",
+                      "G1:G4": "=A1:A3+SUM(B1:B3)"})
+    wb.evaluate()
+    v = lambda a: wb.value("S", a)  # noqa: E731
+    assert [v("D1"), v("D4")] == [False, True] and [v("E3"), v("E4")] == [True, False]
+    assert [v("F3"), v("F4")] == [6.0, -1.0] and v("G1") == 61.0 and str(v("G4")) == "#N/A"
+
+
+def test_a_spill_reference_reads_the_dynamic_arrays_range():
+    wb = _array_book({"D1:D3": "=A1:A3*2"}, dynamic=("D1:D3",))
+    wb.set_cell(0, 1, 5, formula="=SUM(_xlfn.ANCHORARRAY(D1))")  # how files store D1#
+    wb.set_cell(0, 2, 5, formula="=ROWS(D1#)")
+    wb.set_cell(0, 3, 5, formula="=SUM(A1#)")
+    wb.evaluate()
+    assert wb.value("S", "E1") == 12.0 and wb.value("S", "E2") == 3.0
+    assert str(wb.value("S", "E3")) == "#REF!"  # A1 anchors no array

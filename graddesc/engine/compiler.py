@@ -37,7 +37,7 @@ from graddesc.engine.functions.base import Union
 from graddesc.engine.parser import MAX_COL, MAX_ROW, parse
 from graddesc.engine.structured import parse_spec, table_at, table_range
 from graddesc.engine.tokenizer import tokenize
-from graddesc.engine.values import DIV0, ERRORS, NULL, NUM, VALUE, ExcelError, Fallback, XLError
+from graddesc.engine.values import DIV0, ERRORS, NA, NULL, NUM, VALUE, ExcelError, Fallback, XLError
 from graddesc.errors import FormulaError
 
 # Reference modes: how a dependency's key follows from the formula cell's key k.
@@ -609,6 +609,23 @@ class Compiler:
             shape.error = e
         return shape
 
+    def pad_value(self, shape: Shape, k: int, V: dict):
+        """What an array formula shows in the cells of its range beyond its result: Excel pads every
+        array argument there with #N/A and evaluates the formula on that, so ISNA(A1:A2) over
+        three cells shows TRUE in the third, A1:A2*2 shows #N/A."""
+        try:
+            ast = _pad_ast(shape.ast)
+            gen = _Gen(self, shape.sheet, shape.row, shape.col, shape.where, fast=False, arr=True)
+            fn = _build(f"def exact(k, V):\n    return {gen.expr(ast)}\n", "exact", shape.where)
+            v = fn(k, V) if fn is not None else NA
+        except (FormulaError, XLError, ArithmeticError, ValueError, TypeError):
+            return NA
+        v = unit(v)
+        if v.__class__ is Area:
+            rows = v.rows
+            v = rows[0][0] if rows and rows[0] else NA
+        return NA if v.__class__ is Area else v
+
     def exact_of(self, shape: Shape):
         """The EXACT function of a shape, compiled on first use."""
         if shape.exact is None:
@@ -619,6 +636,27 @@ class Compiler:
                 raise FormulaError(shape.where, "formula too complex to compile")
             shape.exact = fn
         return shape.exact
+
+
+def _pad_ast(node):
+    """The formula with every array (a range of several cells, an array constant) that would be
+    used element by element replaced by #N/A (arguments taking whole arrays are kept)."""
+    kind = node[0]
+    if kind == "array" or _multi_area(node) or kind in ("range", "isect", "union", "sref"):
+        return ("err", "#N/A")
+    if kind == "call":
+        fdef = F.FUNCTIONS.get(node[1])
+        if fdef is None:
+            return node
+        return ("call", node[1], [a if fdef.takes_array(i) and not fdef.lazy else _pad_ast(a)
+                                  for i, a in enumerate(node[2])])
+    if kind in ("neg", "pos", "pct", "at"):
+        return (kind, _pad_ast(node[1]))
+    if kind == "bin":
+        return ("bin", node[1], _pad_ast(node[2]), _pad_ast(node[3]))
+    if kind == "chain":
+        return ("chain", node[1], [_pad_ast(x) for x in node[2]], node[3])
+    return node
 
 
 def _build(src, name, where):

@@ -160,6 +160,9 @@ class Parser:
 
     def range_(self):
         x = self.primary()
+        if self.peek_op() == "#" and x[0] in ("ref", "name"):  # A1#: the array spilled from A1
+            self.take()
+            x = ("call", "ANCHORARRAY", [x])
         while self.peek_op() == ":" and x[0] in _REF_NODES:
             self.take()
             x = ("range", x, self.primary())

@@ -390,3 +390,17 @@ def CELL(k, info_type, reference=None):
         return os.path.join(os.path.dirname(os.path.abspath(path)), f"[{os.path.basename(path)}]") + \
             CTX.book.sheet_names[s]
     raise XLError(VALUE)
+
+
+@fn("ANCHORARRAY", 1, 1, arrays=(0,), cell=True)
+def ANCHORARRAY(k, reference):
+    """The spilled range of the dynamic array whose anchor is reference (A1# in Excel's grid,
+    stored as _xlfn.ANCHORARRAY(A1)); #REF! when that cell anchors no array."""
+    s, r, c, _, _ = _ref_parts(reference)
+    book = CTX.book
+    key = make_key(s, r, c)
+    rng = book.array_formulas.get(key)
+    if rng is None:
+        raise XLError(REF)
+    r1, c1, r2, c2 = rng
+    return book_area(s, r1, c1, r2, c2)
