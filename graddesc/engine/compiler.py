@@ -309,6 +309,16 @@ def _xs(f, pos, *args):
     return broadcast(one, *[lifted[i] for i in arr])
 
 
+def _xr(f, pos, *args):
+    """_xs for a function that does not take ranges at scalar positions (the Analysis ToolPak's):
+    a reference of several cells there is #VALUE!; an array is lifted."""
+    for i in pos:
+        a = args[i]
+        if a.__class__ is Area and a.ref is not None and (len(a.rows) != 1 or len(a.rows[0]) != 1):
+            return VALUE
+    return _xs(f, pos, *args)
+
+
 def _ii(x, k):
     """Implicit intersection: a range used where one value is needed, in a formula that is not an
     array formula, is the cell of the range in the formula's row (a one-column range) or column
@@ -431,7 +441,7 @@ GLOBALS = {
     "_fin": _fin, "_ftruth": _ftruth, "_fpow": _fpow, "_fpowc": _fpowc, "_fb": _fb,
     "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_pow": _pow, "_neg": _neg, "_pct": _pct,
     "_cat": _cat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt, "_ge": _ge,
-    "_fold": _fold, "_x": _x, "_xs": _xs, "_area": _area, "_range": _range, "_isect": _isect, "_union": _union, "_ii": _ii, "_at": _at, "Area": Area,
+    "_fold": _fold, "_x": _x, "_xs": _xs, "_xr": _xr, "_area": _area, "_range": _range, "_isect": _isect, "_union": _union, "_ii": _ii, "_at": _at, "Area": Area,
     "_NC": NOT_COL, "_CM": COL_MASK, "_RB": ROW_BITS, "_RS": ROW_SHIFT, "__builtins__": {"float": float},
 }
 _ERR_NAME = {}
@@ -715,8 +725,11 @@ class _Gen:
 
     def key_expr(self, sheet, row, col, row_abs, col_abs):
         """(python expression of the key, mode, d)."""
-        if self.name_depth:
-            row_abs = col_abs = True  # a defined name's references are absolute
+        if self.name_depth:  # a defined name's relative parts are stored relative to A1
+            if not row_abs:
+                row = (self.row + row - 2) % MAX_ROW + 1
+            if not col_abs:
+                col = (self.col + col - 2) % MAX_COL + 1
         if row_abs and col_abs:
             k = make_key(sheet, row, col)
             return str(k), ABS, k
@@ -1087,6 +1100,8 @@ class _Gen:
         if self.fast:
             return f"{fname}(" + ", ".join(srcs) + ")"
         if scalar_pos:
+            if not fdef.lifts_ranges:
+                return f"_xr({fname}, {tuple(scalar_pos)!r}" + "".join(", " + x for x in srcs) + ")"
             return f"_xs({fname}, {tuple(scalar_pos)!r}" + "".join(", " + x for x in srcs) + ")"
         return f"_x({fname}" + "".join(", " + x for x in srcs) + ")"
 
