@@ -35,6 +35,7 @@ TABLE = [
     ('=_xlfn.SWITCH(3,1,"Sunday",2,"Monday",3,"Tuesday","No match")', "Tuesday"),
     ('=_xlfn.SWITCH(99,1,"Sunday",2,"Monday","No match")', "No match"), ('=_xlfn.SWITCH(99,1,"Sunday")', "#N/A"),
     ('=_xlfn.SWITCH("B","a",1,"b",2)', 2.0), ("=_xlfn.SWITCH(C2,1,2)", "#DIV/0!"),
+    ("=_xlfn.SWITCH(FALSE,E9,1,2)", 2.0), ("=_xlfn.SWITCH(0,E9,1,2)", 1.0), ('=_xlfn.SWITCH("",E9,1,2)', 2.0),
     ('=CHOOSE(2,"a","b","c")', "b"), ('=CHOOSE(2.9,"a","b","c")', "b"), ('=CHOOSE(4,"a","b","c")', "#VALUE!"),
     ('=CHOOSE(0,"a")', "#VALUE!"), ("=CHOOSE(2,1/0,7)", 7.0), ("=SUM(CHOOSE(2,A1:A3,B1:B3))", 60.0),
     ("=SUM(CHOOSE({1,2},1,2))", 3.0), ("=SUMPRODUCT(CHOOSE({1;2},A1:A2,B1:B2))", 21.0),
