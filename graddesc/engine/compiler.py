@@ -44,6 +44,8 @@ from graddesc.engine.parser import (
     Chain,
     Err,
     ExternalRef,
+    Invoke,
+    Name,
     Ref,
     StructRef,
     Unary,
@@ -333,6 +335,30 @@ def _xr(f, pos, *args):
     return _xs(f, pos, *args)
 
 
+class Lambda:
+    """A function value made by LAMBDA(params..., body): called with up to len(params) values (the
+    missing ones are omitted: None); more is #VALUE!."""
+
+    __slots__ = ("f", "n")
+
+    def __init__(self, f, n):
+        self.f = f
+        self.n = n
+
+    def __call__(self, *args):
+        if len(args) > self.n:
+            return VALUE
+        return self.f(*(args + (None,) * (self.n - len(args))))
+
+
+def _invoke(f, *args):
+    if f.__class__ is ExcelError:
+        return f
+    if f.__class__ is not Lambda:
+        return VALUE
+    return f(*args)
+
+
 def _ii(x, k):
     """Implicit intersection: a range used where one value is needed, in a formula that is not an
     array formula, is the cell of the range in the formula's row (a one-column range) or column
@@ -455,7 +481,7 @@ GLOBALS = {
     "_fin": _fin, "_ftruth": _ftruth, "_fpow": _fpow, "_fpowc": _fpowc, "_fb": _fb,
     "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_pow": _pow, "_neg": _neg, "_pct": _pct,
     "_cat": _cat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt, "_ge": _ge,
-    "_fold": _fold, "_x": _x, "_xs": _xs, "_xr": _xr, "_area": _area, "_range": _range, "_isect": _isect, "_union": _union, "_ii": _ii, "_at": _at, "Area": Area,
+    "_fold": _fold, "_x": _x, "_xs": _xs, "_xr": _xr, "_invoke": _invoke, "Lambda": Lambda, "_area": _area, "_range": _range, "_isect": _isect, "_union": _union, "_ii": _ii, "_at": _at, "Area": Area,
     "_NC": NOT_COL, "_CM": COL_MASK, "_RB": ROW_BITS, "_RS": ROW_SHIFT, "__builtins__": {"float": float},
 }
 _ERR_NAME = {}
@@ -885,6 +911,12 @@ class _Gen:
             return self.sref(node)
         if kind == "xref":
             return self.xref(node)
+        if kind == "invoke":
+            srcs = [self.expr(node.target)] + [self.expr(a) for a in node.args]
+            if self.fast:
+                self.always_exact = True
+                return "_fb()"
+            return "_invoke(" + ", ".join(srcs) + ")"
         if kind == "refarg":  # (made by call(): an argument that takes a reference)
             return self.reference(node[1])
         if kind in ("range", "isect", "union"):
@@ -1124,6 +1156,8 @@ class _Gen:
         _, name, args = node
         fdef = F.FUNCTIONS.get(name)
         if fdef is None:
+            if self.local(name) is not None or self.comp.ctx.resolve_name(name, self.sheet) is not None:
+                return self.expr(Invoke("invoke", Name("name", name, None), args))  # a LAMBDA by name
             self.unknown.append(name)
             return _ERR_NAME["#NAME?"]
         n = len(args)

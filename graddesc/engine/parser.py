@@ -22,6 +22,7 @@ AST nodes are named tuples (Num, Str, Ref, AreaRef, Call, ... below), kind first
   ("union", (a, b, ...))                (a, b, ...) in parentheses: a union of references
   ("sref", table|None, spec)            a structured reference Table1[spec] ([@Col]: no table name)
   ("xref", n, node)                     a reference (ref, area or name node) into external workbook [n]
+  ("invoke", target, [args])            LAMBDA(x,x+1)(2): the function a call made, called
 Names written _xlpm.x (LET and LAMBDA parameters) lose the prefix.
 """
 
@@ -123,6 +124,12 @@ class Chain(NamedTuple):
 class Call(NamedTuple):
     kind: str  # "call"
     name: str
+    args: list
+
+
+class Invoke(NamedTuple):
+    kind: str  # "invoke": a function value (LAMBDA) called with arguments
+    target: tuple
     args: list
 
 
@@ -431,12 +438,20 @@ class Parser:
 
     def call(self, name):
         name = strip_prefix(name)
+        node = Call("call", name, self.arguments(name))
+        while self.peek_op() == "(":  # LAMBDA(x, x+1)(2): the function a call made, called
+            self.take()
+            node = Invoke("invoke", node, self.arguments(name))
+        return node
+
+    def arguments(self, name):
+        """The arguments after '(' up to the matching ')'."""
         self.enter()
         args = []
         if self.peek_op() == ")":
             self.take()
             self.depth -= 1
-            return Call("call", name, args)
+            return args
         while True:
             op = self.peek_op()
             if op == "," or op == ")":
@@ -451,7 +466,7 @@ class Parser:
             if not (t[0] == "op" and t[1] in ",;"):
                 self.error(f"expected ',' or ')' in {name}(...), got {t[1]!r}")
         self.depth -= 1
-        return Call("call", name, args)
+        return args
 
 
 def parse(text: str, cell: str = "?"):
