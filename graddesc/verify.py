@@ -20,7 +20,6 @@ from graddesc.workbook import layout, teaching
 from graddesc.workbook.build import bulk_work
 from graddesc.workbook.data_sheet import read_data, read_named
 from graddesc.workbook.optimizer_sheet import read_hypers
-from graddesc.xlsx.model import col_letter
 
 # Engine vs numpy.  Both compute the same IEEE-754 double operations in the same order (+ - * /
 # and sqrt are correctly rounded; ^ and numpy's ** both call the C library's pow), so they agree

@@ -24,7 +24,7 @@ _TOKEN = re.compile(
   | (?P<func>[A-Za-z_][\w.]*)\s*\(
   | (?P<bool>TRUE|FALSE)(?![\w.(])
   | (?P<name>[A-Za-z_\\\u00c0-\uffff][\w.\u00c0-\uffff]*)
-  | (?P<op><>|<=|>=|[-+*/^&=<>%:,(){};@])
+  | (?P<op><>|<=|>=|[-+*/^&=<>%:,(){};@#])
     """,
     re.VERBOSE | re.IGNORECASE,
 )
