@@ -58,6 +58,7 @@ TABLE = [
     ("=SUM(_xlfn.BYCOL({1,2;3,4},_xlfn.LAMBDA(_xlpm.c,MIN(_xlpm.c))))", 3.0),
     ("=SUM(_xlfn.MAKEARRAY(3,3,_xlfn.LAMBDA(_xlpm.r,_xlpm.c,_xlpm.r*_xlpm.c)))", 36.0),
     ("=INDEX(_xlfn.MAKEARRAY(2,3,_xlfn.LAMBDA(_xlpm.r,_xlpm.c,_xlpm.r*10+_xlpm.c)),2,3)", 23.0),
+    ("=SUM(_xlfn.BYROW({1,2;3,4},_xleta.SUM))", 10.0), ("=SUM(_xlfn.MAP({1,-2},_xleta.ABS))", 3.0),  # SUM as a value
     # _xlfn. / _xlws. prefixes
     ("=_xlfn.SUM(1,2)", 3.0), ("=_xlfn._xlws.SUM(1,2)", 3.0),
     # ROW / COLUMN: the formula's own cell, a range's first, all of them in an array context

@@ -339,15 +339,18 @@ class Lambda:
     """A function value made by LAMBDA(params..., body): called with up to len(params) values (the
     missing ones are omitted: None); more is #VALUE!."""
 
-    __slots__ = ("f", "n")
+    __slots__ = ("f", "n", "lo")
 
-    def __init__(self, f, n):
+    def __init__(self, f, n, lo=None):
         self.f = f
         self.n = n
+        self.lo = lo  # a function's own name as a value (_xleta.SUM): its argument counts, no padding
 
     def __call__(self, *args):
         if len(args) > self.n:
             return VALUE
+        if self.lo is not None:
+            return VALUE if len(args) < self.lo else self.f(*args)
         return self.f(*(args + (None,) * (self.n - len(args))))
 
 
@@ -1076,6 +1079,13 @@ class _Gen:
         else:
             scope = self.sheet
         text = self.comp.ctx.resolve_name(name, scope)
+        if text is None and name.lower().startswith("_xleta."):  # BYROW(A1:C3, SUM): a function as a value
+            fdef = F.FUNCTIONS.get(name[7:].upper())
+            if fdef is not None and not (fdef.lazy or fdef.cell or fdef.compile):
+                if self.fast:
+                    self.always_exact = True
+                    return "_fb()"
+                return f"Lambda(lambda *a: _x({_fname(fdef.name)}, *a), {fdef.max_args}, {fdef.min_args})"
         if text is None:
             if sname is None and name.lower() in self.comp.ctx.tables:  # a table's name: its data
                 return self.sref(StructRef("sref", name, ""))
