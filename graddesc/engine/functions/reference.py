@@ -10,10 +10,21 @@ from __future__ import annotations
 import re
 
 from graddesc.engine.functions.base import (  # noqa: F401
-    CTX, Area, Union, _num1, _one, broadcast, dims, fn, to_bool, to_number, to_text, unit,
+    CTX,
+    Area,
+    Union,
+    _num1,
+    _one,
+    broadcast,
+    dims,
+    fn,
+    to_bool,
+    to_number,
+    to_text,
+    unit,
 )
 from graddesc.engine.keys import COL_MASK, ROW_BITS, ROW_SHIFT, SHEET_SHIFT, make_key, split_key  # noqa: F401
-from graddesc.engine.values import NA, REF, VALUE, ExcelError, XLError  # noqa: F401
+from graddesc.engine.values import NA, REF, VALUE, ExcelError, XLError
 
 
 def _row_compile(g, args):
@@ -209,8 +220,7 @@ def resolve_reference_text(text: str, k: int, a1: bool = True):
     book = CTX.book
     s0, row, col = split_key(k)
     text = text.strip()
-    if text.startswith("="):
-        text = text[1:]
+    text = text.removeprefix("=")
     if not text:
         return None
     if not a1:
