@@ -209,9 +209,11 @@ def _read_inputs(wb):
     return data, (read_named(wb.value, "start_a", where), read_named(wb.value, "start_b", where))
 
 
-def _steps(wb, sheet):
+def _steps(wb, opt):
+    """How many step rows opt's sheet has: its step counter runs 1, 2, ... down the table."""
+    t = layout.table_column(opt, "t", None).letter
     n = 0
-    while _number(wb.value(sheet, f"A{layout.step_row(n + 1)}")) == n + 1:
+    while _number(wb.value(opt.name, f"{t}{layout.step_row(n + 1)}")) == n + 1:
         n += 1
     return n
 
@@ -356,9 +358,10 @@ def _optimizer_plans(wb, path) -> list[Plan]:
         if opt is None:
             continue
         hp = read_hypers(wb.value, opt)
-        steps = _steps(wb, sheet)
+        steps = _steps(wb, opt)
         if steps == 0:
-            raise InputError(f"{path}: sheet {sheet} has no step rows (column A from row {layout.FIRST_STEP_ROW})")
+            raise InputError(f"{path}: sheet {sheet} has no step rows (column {layout.table_column(opt, 't', None).letter} "
+                             f"from row {layout.FIRST_STEP_ROW})")
         tr = run(opt, hp, data, -(-steps // len(data)), start=start)
         plans.append(Plan(sheet, expected_cells(tr, opt, steps, len(data)), {}))
     return plans
