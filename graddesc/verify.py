@@ -335,15 +335,14 @@ def _compare(rep: SheetReport, sheet, cells: list[Expected], get, get_formula, s
 def _diverged_by_sheet(wb, plans) -> dict:
     """{sheet: addresses} of the cells that numpy's non-finite values flow into, anywhere in the
     workbook (a teaching sheet referencing a diverged optimizer sheet diverges too)."""
-    seeds = {wb.key(plan.sheet, cell.addr) for plan in plans for cell in plan.cells
-             if not math.isfinite(cell.value)}
+    seeds = [f"'{plan.sheet.replace(chr(39), chr(39) * 2)}'!{cell.addr}" for plan in plans for cell in plan.cells
+             if not math.isfinite(cell.value)]
     out: dict = {}
     if not seeds:
         return out
-    from graddesc.engine.compiler import split_key
-
-    for s, r, c in map(split_key, wb.downstream(seeds)):
-        out.setdefault(wb.sheet_names[s], set()).add(f"{col_letter(c)}{r}")
+    for cell in wb.dependants(seeds):
+        sheet, _, addr = cell.rpartition("!")
+        out.setdefault(sheet, set()).add(addr)
     return out
 
 

@@ -98,7 +98,7 @@ TABLE = [
     ("=XLOOKUP(1.5,V1:V5,W1:W5,,1,2)", "b"), ("=XLOOKUP(2.5,V1:V5,W1:W5,,-1,2)", "d"),
     ("=XLOOKUP(\"q3\",Y1:AB1,Y2:AB2)", 30.0), ("=SUM(XLOOKUP(\"q3\",Y1:AB1,Y2:AB3))", 61.0),
     ("=SUM(XLOOKUP(\"Apples\",E2:E5,E2:F5))", 40.0), ("=XLOOKUP(\"q3\",Y1:AB1,Y2:AA2)", "#VALUE!"),
-    ("=XLOOKUP(1,A2:B3,A2:B3)", "#VALUE!"), ("=XLOOKUP(40,F2:F5,E2:E5,,3)", "#VALUE!"),
+    ("=XLOOKUP(1,A2:B3,A2:B3)", "#VALUE!"), ("=XLOOKUP(40,F2:F5,E2:E5,,4)", "#VALUE!"),
     ("=XLOOKUP(40,F2:F5,E2:E5,,0,0)", "#VALUE!"), ("=XLOOKUP(\"a*\",E2:E5,F2:F5,,2,2)", "#VALUE!"),
     ("=XLOOKUP(1/0,F2:F5,E2:E5)", "#DIV/0!"), ("=XLOOKUP(Z99,P1:P8,Q1:Q8)", "empty"),
     # next smaller / larger order values of different types as Excel sorts: numbers < text < TRUE
@@ -107,6 +107,8 @@ TABLE = [
     ("=XMATCH(\"Apples\",E2:E5)", 3.0), ("=XMATCH(39,F2:F5,1)", 3.0), ("=XMATCH(39,F2:F5,-1)", 2.0),
     ("=XMATCH(\"?ears\",E2:E5,2)", 4.0), ("=XMATCH(2,V1:V5,0,-1)", 4.0), ("=XMATCH(7,F2:F5)", "#N/A"),
     ("=XMATCH(1,A2:B3)", "#VALUE!"), ("=XMATCH(1,F2:F5,5)", "#VALUE!"),
+    ('=XMATCH("^P.a",E2:E5,3)', 4.0), ('=XMATCH("an{2}",E2:E5,3)', "#N/A"), ('=XMATCH("b",E2:E5,3)', "#N/A"),
+    ('=XMATCH("(",E2:E5,3)', "#VALUE!"), ('=XLOOKUP("ran",E2:E5,F2:F5,,3)', 38.0), ('=XMATCH("a",E2:E5,3,2)', "#VALUE!"),
 ]
 
 
@@ -150,7 +152,7 @@ ARRAYS = [
     ("=SUM(TAKE(A2:C4,2))", 21.0), ("=SUM(TAKE(A2:C4,,2))", 27.0), ("=SUM(TAKE(A2:C4,-2))", 39.0),
     ("=SUM(TAKE(A2:C4,2,2))", 12.0), ("=ROWS(TAKE(A2:C4,10))", 3.0), ("=TAKE(A2:C4,0)", "#CALC!"),
     ("=SUM(DROP(A2:C4,2))", 24.0), ("=SUM(DROP(A2:C4,,2))", 18.0), ("=SUM(DROP(A2:C4,-2))", 6.0),
-    ("=DROP(A2:C4,2,2)", 9.0), ("=DROP(A2:C4,3)", "#VALUE!"), ("=DROP(A2:C4,,-3)", "#VALUE!"),
+    ("=DROP(A2:C4,2,2)", 9.0), ("=DROP(A2:C4,3)", "#CALC!"), ("=DROP(A2:C4,,-3)", "#CALC!"),
     ("=SUM(DROP(A2:C4,0))", 45.0),
     # VSTACK / HSTACK: padded with #N/A
     ("=ROWS(VSTACK(A2:C4,E2:G3))", 5.0), ("=INDEX(VSTACK(A2:C4,E2:G3),4,2)", "b"),
@@ -179,11 +181,14 @@ ARRAYS = [
     ("=INDEX(SORT(I1:J4,2),4,2)", 5.0), ("=INDEX(SORT(J1:J4),4,1)", 5.0), ("=INDEX(SORT(A2:C4,1,-1,TRUE),1,1)", 3.0),
     ("=SORT(I1:J4,3)", "#VALUE!"), ("=SORT(I1:J4,1,2)", "#VALUE!"), ("=INDEX(SORT(I1:J6),6,1)", "#N/A"),
     ("=INDEX(SORTBY(I1:I4,J1:J4),1,1)", "Apple"), ("=INDEX(SORTBY(I1:I4,J1:J4,-1),1,1)", "apple"),
-    ("=SORTBY(I1:I4,J1:J3)", "#VALUE!"), ("=INDEX(SORTBY(A2:C2,A3:C3,-1),1,1)", 3.0),
+    ("=SORTBY(I1:I4,J1:J3)", "#VALUE!"), ("=INDEX(SORTBY(I1:I5,J1:J5),5,1)", "kiwi"),
+    ("=INDEX(SORTBY(I1:I5,J1:J5,-1),5,1)", "kiwi"), ("=INDEX(SORT(J1:J5,1,-1),5,1)", 0.0),
+    ("=INDEX(SORT(J1:J5),1,1)", 1.0), ("=INDEX(SORTBY(A2:C2,A3:C3,-1),1,1)", 3.0),
     # UNIQUE: first occurrences, case-insensitive
     ("=ROWS(UNIQUE(I1:I4))", 3.0), ("=INDEX(UNIQUE(I1:I4),2,1)", "Apple"), ("=ROWS(UNIQUE(I1:I4,FALSE,TRUE))", 2.0),
     ("=COLUMNS(UNIQUE(A2:C2,TRUE))", 3.0), ("=UNIQUE(I2:I2,FALSE,TRUE)", "Apple"),
     ("=UNIQUE(I2:I4,FALSE,TRUE)", "fig"), ("=UNIQUE(E2:E2&{1;1},FALSE,TRUE)", "#CALC!"),
+    ("=ROWS(UNIQUE(J4:J6))", 3.0),
     # FILTER: rows or columns where include holds; nothing kept: if_empty or #CALC!
     ("=SUM(FILTER(A2:C4,A2:A4>3))", 39.0), ("=SUM(FILTER(A2:C4,A2:C2<>2))", 30.0),
     ('=FILTER(A2:C4,A2:A4>10,"none")', "none"), ("=FILTER(A2:C4,A2:A4>10)", "#CALC!"),
@@ -201,3 +206,30 @@ def test_address_and_arrays(formula, expected):
         assert isinstance(got, float) and got == pytest.approx(expected, rel=1e-12), formula
     else:
         assert got == expected, formula
+
+
+# Common idioms that combine these functions with array evaluation (values worked out by hand).
+IDIOM_CELLS = {"A1": "a", "A2": "b", "A3": "a", "A4": "c", "B1": 1.0, "B2": 2.0, "B3": 3.0, "B4": 4.0,
+               "D1": "a", "D2": "c"}
+
+
+@pytest.mark.parametrize("formula,expected", [
+    ('=SUM(COUNTIF(A1:A4,{"a","b"}))', 3.0), ("=SUMPRODUCT(COUNTIF(A1:A4,D1:D2))", 3.0),
+    ('=SUM(SUMIF(A1:A4,{"a","c"},B1:B4))', 8.0), ("=SUMPRODUCT(SUMIFS(B1:B4,A1:A4,D1:D2))", 8.0),
+    ('=INDEX(B1:B4,MATCH("c",A1:A4,0))', 4.0), ('=SUM(VLOOKUP({"b","c"},A1:B4,2,0))', 6.0),
+    ("=SUMPRODUCT(1/COUNTIF(A1:A4,A1:A4))", 3.0),  # distinct values
+    ('=LOOKUP(2,1/(A1:A4="a"),B1:B4)', 3.0),  # the last match
+    ('=AGGREGATE(15,6,B1:B4/(A1:A4="a"),2)', 3.0),  # the 2nd smallest match, errors ignored
+    ('=SUM(FILTER(B1:B4,A1:A4="a"))', 4.0), ("=ROWS(UNIQUE(A1:A4))", 3.0),
+])
+def test_idioms(formula, expected):
+    assert evaluate_formula(formula, IDIOM_CELLS) == pytest.approx(expected, rel=1e-12)
+
+
+def test_unique_tells_empty_from_zero_and_shows_it_as_zero():
+    from graddesc.engine import FUNCTIONS
+    from graddesc.engine.functions import Area
+    got = FUNCTIONS["UNIQUE"].impl(Area([[None, 1.0], [0.0, 1.0], [None, 1.0]]))
+    assert got.rows == [[0.0, 1.0], [0.0, 1.0]]
+    got = FUNCTIONS["SORT"].impl(Area([[None], [2.0], [0.0]]))
+    assert got.rows == [[0.0], [2.0], [0.0]]  # the empty cell sorts last, shown as 0

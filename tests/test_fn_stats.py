@@ -42,6 +42,8 @@ for _col, _vals in {
 # CHISQ.TEST example: actual AA1:AB3, expected AC1:AD3
 CELLS.update({"AA1": 58.0, "AB1": 35.0, "AA2": 11.0, "AB2": 25.0, "AA3": 10.0, "AB3": 23.0,
               "AC1": 45.35, "AD1": 47.65, "AC2": 17.56, "AD2": 18.44, "AC3": 16.09, "AD3": 16.91})
+# CHISQ.TEST error order: actual AJ1:AJ2 (TRUE, #N/A), expected AK1:AK2 (#DIV/0!, 1)
+CELLS.update({"AJ1": True, "AJ2": "#N/A", "AK1": "#DIV/0!", "AK2": 1.0})
 # LARGE example (two rows) AE1:AI2
 CELLS.update({"AE1": 3.0, "AF1": 5.0, "AG1": 3.0, "AH1": 5.0, "AI1": 4.0,
               "AE2": 4.0, "AF2": 2.0, "AG2": 4.0, "AH2": 6.0, "AI2": 7.0})
@@ -242,7 +244,8 @@ TABLE = [
     ("=CHISQ.TEST(AA1:AB3,AC1:AD2)", "#N/A"), ("=CHISQ.TEST(1,1)", "#N/A"),
     ("=CHISQ.TEST(F1:F2,Z1:Z2)", math.erfc(math.sqrt(0.5 / 2))), ("=CHISQ.TEST(F1:F2,G1:G2)", math.erfc(math.sqrt((36 / 9 + 25 / 7) / 2))),
     ("=CHISQ.TEST(F1:F2,R1:R2)", "#DIV/0!"), ("=CHISQ.TEST(F1:F2,I2:J2)", math.erfc(math.sqrt((4 / 5 + 25 / 7) / 2))),
-    ("=CHISQ.TEST(F1:F2,I2:I4)", "#N/A"), ("=CHISQ.TEST(Y2:Y3,F1:F2)", "#DIV/0!"),
+    ("=CHISQ.TEST(F1:F2,I2:I4)", "#N/A"), ("=CHISQ.TEST(Y2:Y3,F1:F2)", "#DIV/0!"), ("=CHISQ.TEST(AJ1:AJ2,AK1:AK2)", "#N/A"),
+    ("=SLOPE(AJ1:AJ2,AK1:AK2)", "#DIV/0!"),  # CHISQ.TEST reads the actual range first, SLOPE pairwise
     ("=F.DIST(-1,2,2,TRUE)", "#NUM!"), ("=F.DIST(1,0,2,TRUE)", "#NUM!"), ("=F.DIST(1,2,0.5,TRUE)", "#NUM!"),
     ("=F.DIST(1,2,2,TRUE)", 0.5), ("=F.DIST.RT(1,2,2)", 0.5), ("=F.DIST.RT(-1,2,2)", "#NUM!"), ("=F.DIST(0,2,2,FALSE)", 1.0),
     ("=F.INV(-0.1,2,2)", "#NUM!"), ("=F.INV(0.5,2,2)", 1.0), ("=F.INV.RT(0.5,2,2)", 1.0), ("=F.INV(0.5,0,2)", "#NUM!"),

@@ -18,6 +18,10 @@ AST nodes are tuples:
   ("call", NAME, [args])                NAME upper-case, _xlfn./_xlws./_xlpm. prefixes removed
   ("array", ((v, ...), ...))            an array constant {1,2;3,4}: rows of float/str/bool/ExcelError
   ("at", x)                             the implicit-intersection operator @x
+  ("range", a, b) ("isect", a, b)        reference operators a:b (when not two cells) and a b
+  ("union", (a, b, ...))                (a, b, ...) in parentheses: a union of references
+  ("sref", table|None, spec)            a structured reference Table1[spec] ([@Col]: no table name)
+  ("xref", n, node)                     a reference (ref, area or name node) into external workbook [n]
 Names written _xlpm.x (LET and LAMBDA parameters) lose the prefix.
 """
 
@@ -34,6 +38,8 @@ MAX_ROW = 1_048_576
 MAX_COL = 16_384
 MAX_DEPTH = 64  # Excel allows 64 levels of nested functions
 
+_REF_NODES = frozenset(("ref", "area", "name", "call", "range", "isect", "union", "sref"))
+_REF_START = frozenset(("cell", "colrange", "rowrange", "qual", "name", "func", "sref"))
 BINARY = {"=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, "&": 2, "+": 3, "-": 3, "*": 4, "/": 4, "^": 5}
 _CELL = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
 _PREFIX = re.compile(r"(?:_xlfn\.|_xlws\.|_xlpm\.)+", re.IGNORECASE)
@@ -139,7 +145,25 @@ class Parser:
             x = self.unary()
             self.depth -= 1
             return ("neg", x) if op == "-" else ("pos", x)
-        return self.primary()
+        return self.intersection()
+
+    def intersection(self):
+        """Reference operators, tighter than any other: ':' (the range spanning two references),
+        then ' ' (the intersection of two references: a space between them)."""
+        x = self.range_()
+        while x[0] in _REF_NODES and self.i < self.n:
+            t = self.toks[self.i]
+            if t[2] == self.toks[self.i - 1][3] or not (t[0] in _REF_START or (t[0] == "op" and t[1] == "(")):
+                break
+            x = ("isect", x, self.range_())
+        return x
+
+    def range_(self):
+        x = self.primary()
+        while self.peek_op() == ":" and x[0] in _REF_NODES:
+            self.take()
+            x = ("range", x, self.primary())
+        return x
 
     def primary(self):
         t = self.take()
@@ -157,6 +181,12 @@ class Parser:
         if kind == "op" and text == "(":
             self.enter()
             node = self.expr(0)
+            if self.peek_op() == ",":  # (A1:B2,D4): the union of references
+                items = [node]
+                while self.peek_op() == ",":
+                    self.take()
+                    items.append(self.expr(0))
+                node = ("union", tuple(items))
             self.depth -= 1
             self.expect_op(")")
             return node
@@ -167,6 +197,17 @@ class Parser:
             if nxt is None:
                 self.error(f"nothing after {text}!")
             return self.reference(nxt, text)
+        if kind == "xqual":  # [1]Sheet1!A1: a cell of another workbook
+            body = text[1:-2].replace("''", "'") if text.startswith("'") else text[:-1]
+            book, _, sheet = body[1:].partition("]")
+            nxt = self.take()
+            if nxt is None:
+                self.error(f"nothing after {text}")
+            inner = self.reference(nxt, sheet or None)
+            return ("xref", int(book), inner)
+        if kind == "sref":
+            i = text.index("[")
+            return ("sref", text[:i] or None, text[i + 1:-1])
         if kind in ("cell", "colrange", "rowrange", "name"):
             return self.reference(t, None)
         if kind == "op" and text == "{":
@@ -226,15 +267,13 @@ class Parser:
                 if sheet is None and re.fullmatch(r"[A-Za-z]+\d+", text):
                     return ("name", text, None)  # e.g. XFE1: beyond the grid, so a name
                 self.error(f"reference {text} is outside the sheet")
-            if self.peek_op() == ":":
+            if self.peek_op() == ":" and self._cell_follows():
                 self.take()
                 t2 = self.take()
-                if t2 is not None and t2[0] == "qual":  # Sheet1!A1:Sheet1!B2
+                if t2[0] == "qual":  # Sheet1!A1:Sheet1!B2
                     if t2[1].lower() != (sheet or "").lower():
                         self.error("a range across sheets is not supported")
                     t2 = self.take()
-                if t2 is None or t2[0] != "cell":
-                    self.error(f"a range {text}:... needs a cell after ':'")
                 c2 = parse_cell(t2[1])
                 if c2 is None:
                     self.error(f"reference {t2[1]} is outside the sheet")
@@ -257,6 +296,14 @@ class Parser:
         if kind == "error" and text.upper() == "#REF!":
             return ("err", "#REF!")
         self.error(f"expected a reference after {sheet}!")
+
+    def _cell_follows(self):
+        """After 'A1' and ':': is the next token a cell (A1:B2, A1:Sheet1!B2)?  Else the ':' is
+        the range operator between references (A1:INDEX(...))."""
+        i = self.i + 1
+        if i < self.n and self.toks[i][0] == "qual":
+            i += 1
+        return i < self.n and self.toks[i][0] == "cell"
 
     @staticmethod
     def area(sheet, c1, c2):

@@ -14,6 +14,8 @@ _TOKEN = re.compile(
   | (?P<string>"(?:[^"]|"")*")
   | (?P<error>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA))
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?![\w$:.])
+  | (?P<xqual>'\[\d+\](?:[^']|'')*'!|\[\d+\](?:[A-Za-z_\u00c0-\uffff][\w.\u00c0-\uffff]*)?!)
+  | (?P<sref>(?:[A-Za-z_\\\u00c0-\uffff][\w.\u00c0-\uffff]*)?\[(?:[^\[\]']|'.|\[(?:[^\[\]']|'.)*\])*\])
   | (?:'(?P<qsheet>(?:[^']|'')+)'|(?P<sheet>[A-Za-z_\u00c0-\uffff][\w.\u00c0-\uffff]*))!
   | (?P<cell>\$?[A-Za-z]{1,3}\$?\d+)(?![\w.(!])
   | (?P<colrange>\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3})(?![\w.(!])
@@ -30,8 +32,10 @@ _TOKEN = re.compile(
 def tokenize(text: str, cell: str = "?") -> list[tuple[str, str, int, int]]:
     """Tokens of a formula (without its leading '='): (kind, text, start, end).
 
-    kinds: string error number qual (sheet prefix, text = sheet name) cell colrange rowrange func
-    (text = name, the '(' is consumed) bool name op.
+    kinds: string error number qual (sheet prefix, text = sheet name) xqual (another workbook's
+    sheet: [1]Sheet1! or '[1]My sheet'!, text as written) sref (a structured reference
+    Table1[Column], [@Col]) cell colrange rowrange func (text = name, the '(' is consumed) bool
+    name op.
     """
     if len(text) > MAX_FORMULA_LENGTH:
         raise FormulaError(cell, f"formula longer than {MAX_FORMULA_LENGTH} characters ({len(text)})")

@@ -401,8 +401,9 @@ _T_ATTR = re.compile(rb'\s+t="[^"]*"')
 
 
 def write_cached_copy(src, dst, values: dict) -> None:
-    """Copy a workbook, replacing the cached value of each formula cell by values[sheet][(row,
-    col)]; formulas and every other part stay as they are.  Written atomically."""
+    """Copy a workbook, replacing the cached value of each formula cell (and of each cell of an
+    array formula's range) by values[sheet][(row, col)] (None: no cached value); formulas and
+    every other part stay as they are.  Written atomically."""
     from graddesc.xlsx import reader
 
     raw = reader.read_workbook(src)  # validates the file (size, zip bomb, DTD) and maps sheet parts
@@ -422,14 +423,14 @@ def write_cached_copy(src, dst, values: dict) -> None:
 def _replace_cached(xml: bytes, values: dict) -> bytes:
     def sub(m):
         body = m.group("body")
-        if body is None or not _F_EL.search(body):
+        if body is None:
             return m.group(0)
         r = _R_ATTR.search(m.group("attrs"))
         if not r:
             return m.group(0)
         key = (int(r.group(2)), model.col_index(r.group(1)))
-        if key not in values:
-            return m.group(0)
+        if key not in values or not _F_EL.search(body) and not _V_EL.search(body):
+            return m.group(0)  # (a cell of an array formula's range has a <v> and no <f>)
         val = _value_xml(values[key])
         p = m.group("p")
         attrs = _T_ATTR.sub(b"", m.group("attrs"))

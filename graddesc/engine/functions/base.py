@@ -36,6 +36,14 @@ class Area:
         return f"Area({self.rows!r})"
 
 
+class Union(tuple):
+    """A reference made of several areas, (A1:B2,D4) in a formula: a tuple of Areas with refs.
+    Only functions that say so take it (AREAS, INDEX's area_num, SUM-like refs=True functions get
+    its areas as separate arguments); elsewhere it is #VALUE!."""
+
+    __slots__ = ()
+
+
 def _grid(x):
     """(rows, height, width) of an operand: a scalar is a 1x1 grid."""
     if x.__class__ is Area:

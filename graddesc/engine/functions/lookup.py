@@ -1,16 +1,22 @@
 """Lookup: VLOOKUP, HLOOKUP, LOOKUP, MATCH, XLOOKUP, XMATCH, ADDRESS and the
 dynamic-array functions (TRANSPOSE, SORT, SORTBY, UNIQUE, FILTER, TAKE, DROP, VSTACK, HSTACK,
-TOROW, TOCOL, CHOOSEROWS, CHOOSECOLS, EXPAND, WRAPROWS, WRAPCOLS).
+TOROW, TOCOL, CHOOSEROWS, CHOOSECOLS, EXPAND, WRAPROWS, WRAPCOLS).  INDEX, ROW, COLUMN, ROWS,
+COLUMNS live in reference.py.
 
 Lookup semantics (Microsoft's documentation of VLOOKUP, MATCH, LOOKUP, XLOOKUP):
-- values of different types never match: the number 1 is not the text "1" nor TRUE; text is
-  compared case-insensitively; empty cells and error values in the searched array never match.
-- exact match of text in VLOOKUP/HLOOKUP/MATCH (and XLOOKUP/XMATCH match_mode 2) understands
-  the wildcards ? (one character), * (any run) and ~ (the next ?, * or ~ literally).
-- approximate match (VLOOKUP/HLOOKUP TRUE, LOOKUP, MATCH 1/-1, XLOOKUP search_mode 2/-2) is a
-  binary search that assumes sorted data; on unsorted data it gives what a binary search gives,
-  not what a linear scan would (see `_bsearch`).
-Array results are Area; an empty result is #CALC! (Excel's "empty array" error).
+- exact match: values of different types never match (the number 1 is not the text "1" nor
+  TRUE); text is compared case-insensitively; empty cells and errors never match (XLOOKUP and
+  XMATCH: an empty lookup value finds an empty cell).  Text in VLOOKUP/HLOOKUP/MATCH (and
+  XLOOKUP/XMATCH match_mode 2) understands the wildcards ? (one character), * (any run) and ~
+  (the next ?, * or ~ literally).
+- approximate match assumes sorted data and is a binary search (VLOOKUP/HLOOKUP TRUE, LOOKUP,
+  MATCH 1: `_bsearch`; XLOOKUP/XMATCH search_mode 2/-2: `_xbinary`); on unsorted data it gives
+  what Excel's halving gives, not what a linear scan would.  MATCH -1 scans (`_desc_scan`).
+  XLOOKUP/XMATCH next smaller / larger order values of different types as Excel sorts them.
+  Where the documentation is silent (unsorted or mixed data), the models follow the values
+  Excel stored in real workbooks; each function's docstring says which.
+Array results are Area (XLOOKUP's row or column keeps its reference); an empty array result is
+#CALC! (Excel's "empty array" error); empty cells of the source show as 0 in an array result.
 """
 
 from __future__ import annotations
@@ -63,28 +69,10 @@ def flat(x):
     return [x]
 
 
-def int_arg(x, default=None):
-    """An integer argument (Excel truncates toward zero); None/omitted gives `default`."""
-    if x is OMITTED or (x is None and default is not None):
-        return default
-    return int(_num1(x))
-
-
 def bool_arg(x, default=False):
     if x is OMITTED:
         return default
     return to_bool(_one(x))
-
-
-def scalar(x):
-    """A scalar argument: a one-cell range is its value; errors are raised."""
-    v = _one(x)
-    if v.__class__ is ExcelError:
-        raise XLError(v)
-    return v
-
-
-_TYPE = {float: 0, str: 1, bool: 2}
 
 
 def cmp_same(a, b):
@@ -238,15 +226,22 @@ def _xbinary(vals, x, match_mode, desc):
 def xsearch(vals, x, match_mode=0, search_mode=1):
     """XMATCH/XLOOKUP's search: the index of the match in vals, or -1.
 
-    Exact match (0) and wildcards (2) compare values of the same type (text case-insensitively),
+    Exact match (0) and wildcards (2) compare values of the same type (text case-insensitively);
+    3 (Excel 2024) is a regular expression searched for in text values;
     and an empty lookup value finds an empty cell.  Next smaller (-1) / next larger (1) order the
     values as _xkey does.  Binary search (2, -2): see _xbinary."""
     n = len(vals)
     if search_mode in (2, -2):
-        if match_mode == 2:
-            raise XLError(VALUE)  # wildcards need a linear search
+        if match_mode in (2, 3):
+            raise XLError(VALUE)  # wildcards and regular expressions need a linear search
         return _xbinary(vals, x, match_mode, search_mode == -2)
     order = range(n) if search_mode == 1 else range(n - 1, -1, -1)
+    if match_mode == 3:  # a regular expression found in the text (case-sensitive, as REGEXTEST)
+        try:
+            rx = re.compile(to_text(x))
+        except re.error:
+            raise XLError(VALUE) from None
+        return next((i for i in order if vals[i].__class__ is str and rx.search(vals[i])), -1)
     if x is None:
         i = next((i for i in order if vals[i] is None), -1)
         if i >= 0 or match_mode in (0, 1, 2):
@@ -286,7 +281,7 @@ def sub_area(a: Area, i1: int, j1: int, i2: int, j2: int) -> Area:
 def _search_mode(m, s):
     m = 0 if m is OMITTED or m is None else int(_num1(m))
     s = 1 if s is OMITTED or s is None else int(_num1(s))
-    if m not in (0, -1, 1, 2) or s not in (1, -1, 2, -2):
+    if m not in (0, -1, 1, 2, 3) or s not in (1, -1, 2, -2):
         raise XLError(VALUE)
     return m, s
 
@@ -547,10 +542,15 @@ def sort_key(v):
 
 
 def _sorted_lines(lines, keys_of, orders):
-    """Stable multi-key sort of lines; keys_of(line) gives one value per key, orders 1 / -1."""
+    """Stable multi-key sort of lines; keys_of(line) gives one value per key, orders 1 / -1.
+    An empty key goes after the others in either order, as Excel sorts blanks last (Excel:
+    SORTBY({1,3;2,2;3,1},{2;blank;blank}) keeps the order)."""
     idx = list(range(len(lines)))
     for n in range(len(orders) - 1, -1, -1):  # least significant key first (stable sorts)
-        idx.sort(key=lambda i: sort_key(keys_of(lines[i])[n]), reverse=orders[n] == -1)
+        full = [i for i in idx if keys_of(lines[i])[n] is not None]
+        blank = [i for i in idx if keys_of(lines[i])[n] is None]
+        full.sort(key=lambda i: sort_key(keys_of(lines[i])[n]), reverse=orders[n] == -1)
+        idx = full + blank
     return [lines[i] for i in idx]
 
 
@@ -571,7 +571,7 @@ def SORT(array, sort_index=OMITTED, sort_order=OMITTED, by_col=OMITTED):
     """The rows (or with by_col the columns) of array sorted by the sort_index-th column (row),
     ascending (sort_order 1) or descending (-1); several indexes and orders as arrays.  An index
     outside the array or an order other than 1/-1: #VALUE!."""
-    rows = _values(array)
+    rows = [list(r) for r in grid(array)]
     cols = bool_arg(by_col, False)
     lines = _transpose(rows) if cols else rows
     idx = _int_list(sort_index, 1)
@@ -584,7 +584,7 @@ def SORT(array, sort_index=OMITTED, sort_order=OMITTED, by_col=OMITTED):
             any(i < 1 or i > len(lines[0]) for i in idx):
         raise XLError(VALUE)
     out = _sorted_lines(lines, lambda line: [line[i - 1] for i in idx], orders)
-    return _array(_transpose(out) if cols else out)
+    return _array(_values(Area(_transpose(out) if cols else out)))
 
 
 @fn("SORTBY", 2, 253, arrays_from=0)
@@ -608,7 +608,7 @@ def SORTBY(array, *pairs):
             vec, by_rows = list(by[0]), False
         else:
             raise XLError(VALUE)
-        keys.append([0.0 if v is None else v for v in vec])
+        keys.append(vec)
         orders.append(order)
         i += 2
     lines = rows if by_rows else _transpose(rows)
@@ -620,6 +620,8 @@ def SORTBY(array, *pairs):
 
 def _same_key(v):
     t = v.__class__
+    if v is None:
+        return (4, 0)
     if t is str:
         return (1, v.lower())
     if t is ExcelError:
@@ -635,7 +637,7 @@ def UNIQUE(array, by_col=OMITTED, exactly_once=OMITTED):
     case-insensitively; with exactly_once only those that occur once.  None: #CALC!."""
     cols = bool_arg(by_col, False)
     once = bool_arg(exactly_once, False)
-    rows = _values(array)
+    rows = [list(r) for r in grid(array)]  # an empty cell differs from 0 here (shown as 0 after)
     lines = _transpose(rows) if cols else rows
     counts: dict = {}
     first: dict = {}
@@ -646,7 +648,7 @@ def UNIQUE(array, by_col=OMITTED, exactly_once=OMITTED):
     out = [line for k, line in first.items() if not once or counts[k] == 1]
     if not out:
         raise XLError(CALC)
-    return _array(_transpose(out) if cols else out)
+    return _array(_values(Area(_transpose(out) if cols else out)))
 
 
 def _truth(v):
@@ -712,8 +714,8 @@ def TAKE(array, rows=OMITTED, columns=OMITTED):
 @fn("DROP", 2, 3, arrays=(0,))
 def DROP(array, rows=OMITTED, columns=OMITTED):
     """array without its first rows / columns (the last ones when negative); nothing left:
-    #VALUE! (what Excel gives; its documentation only names #CALC! for a count of 0, which
-    drops nothing here)."""
+    #CALC!, the empty array.  (Workbooks store Excel's newer errors #CALC!/#SPILL! as #VALUE!
+    with rich-value metadata, so a cached #VALUE! there can be this #CALC!.)"""
     data = _values(array)
     r = _count_arg(rows, len(data))
     c = _count_arg(columns, len(data[0]))
@@ -721,9 +723,7 @@ def DROP(array, rows=OMITTED, columns=OMITTED):
         data = data[r:] if r > 0 else data[:r]
     if c:
         data = [row[c:] if c > 0 else row[:c] for row in data]
-    if not data or not data[0]:  # all dropped: Excel gives #VALUE! (DROP({1;2;3},4))
-        raise XLError(VALUE)
-    return Area(data)
+    return _array(data)  # all dropped: an empty array, #CALC!
 
 
 def _stack(arrays, vertical):

@@ -1,4 +1,9 @@
-"""Maths and aggregates: SUM, ROUND, trigonometry, ..."""
+"""Maths and aggregates: SUM, ROUND, trigonometry, rounding to multiples, number systems, matrices.
+
+Helpers other modules may use: `OMITTED` (the default of an optional argument that was not
+written at all, as opposed to None for an empty cell or f(x,,y)), `power`, `_q15` (a quotient
+taken as the 15-digit decimal Excel shows), `_atp_num` (Analysis ToolPak number: a logical value
+is #VALUE!)."""
 
 from __future__ import annotations
 

@@ -1692,6 +1692,9 @@ def CHISQ_TEST(actual_range, expected_range):
     ra, ca = _shape(actual_range)
     if ra == 1 and ca == 1:
         raise XLError(NA)
+    for v in _cells(actual_range) + _cells(expected_range):  # the actual range's errors first
+        if v.__class__ is ExcelError:
+            raise XLError(v)
     xs, ys = _paired(actual_range, expected_range)
     if not xs:
         raise XLError(DIV0)

@@ -275,6 +275,8 @@ def REPT(text, number_times):
     n = _int(number_times)
     if n < 0:
         raise XLError(VALUE)
+    if not s:
+        return ""
     if len(s) * n > MAX_TEXT:
         raise XLError(VALUE)
     return s * n
@@ -1600,3 +1602,51 @@ def TEXTSPLIT(text, col_delimiter, row_delimiter=None, ignore_empty=None, match_
     width = max(len(r) for r in out)
     pad = _one(pad_with)
     return Area([r + [pad] * (width - len(r)) for r in out])
+
+
+# ------------------------------------------------------------------------------ BAHTTEXT
+# A number in Thai words with "baht" (and satang, rounded to two decimals; "exactly" when there
+# are none); negative numbers start with "minus".  Blocks of six digits are joined by "million".
+
+_TH_DIGITS = ["ศูนย์", "หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า"]
+_TH_POW = {2: "ร้อย", 3: "พัน", 4: "หมื่น", 5: "แสน"}
+_TH_TEN, _TH_TWENTY, _TH_ONE_AFTER_TEN = "สิบ", "ยี่", "เอ็ด"
+_TH_MILLION, _TH_BAHT, _TH_EXACT, _TH_SATANG, _TH_MINUS = "ล้าน", "บาท", "ถ้วน", "สตางค์", "ลบ"
+
+
+def _thai_block(n: int) -> str:
+    """1 <= n <= 999999 in Thai words."""
+    out = []
+    for p in (5, 4, 3, 2):
+        d, n = divmod(n, 10 ** p)
+        if d:
+            out.append(_TH_DIGITS[d] + _TH_POW[p])
+    tens, ones = divmod(n, 10)
+    if tens:
+        out.append((_TH_DIGITS[tens] if tens >= 3 else _TH_TWENTY if tens == 2 else "") + _TH_TEN)
+    if ones:
+        out.append(_TH_ONE_AFTER_TEN if tens and ones == 1 else _TH_DIGITS[ones])
+    return "".join(out)
+
+
+@fn("BAHTTEXT", 1, 1)
+def BAHTTEXT(number):
+    x = finite(_num1(number))
+    cents = int(_round_dec(_dec15(x), 2).scaleb(2))
+    baht, satang = divmod(cents, 100)
+    text = ""
+    if baht:
+        blocks = []
+        while baht:
+            baht, block = divmod(baht, 1_000_000)
+            blocks.append(block)
+        parts = []
+        for i, block in enumerate(reversed(blocks)):
+            parts.append(_thai_block(block) if block else "")
+            if i < len(blocks) - 1:
+                parts.append(_TH_MILLION)
+        text = "".join(parts) + _TH_BAHT
+    elif not satang:
+        text = _TH_DIGITS[0] + _TH_BAHT
+    text += _thai_block(satang) + _TH_SATANG if satang else _TH_EXACT
+    return (_TH_MINUS if x < 0 and cents else "") + text
