@@ -40,12 +40,11 @@ from __future__ import annotations
 
 import os
 import posixpath
+import pyexpat
 import re
 import zipfile
 import zlib
 from typing import NamedTuple
-
-import pyexpat
 
 from graddesc.errors import WorkbookError
 from graddesc.xlsx.model import col_index, col_letter
@@ -107,7 +106,7 @@ class ExternalLink(NamedTuple):
 
 
 class RawSheet:
-    __slots__ = ("name", "cells", "kind", "arrays", "dynamic", "tables")
+    __slots__ = ("arrays", "cells", "dynamic", "kind", "name", "tables")
 
     def __init__(self, name: str, cells=None, kind: str = "worksheet"):
         self.name = name
@@ -122,7 +121,7 @@ class RawSheet:
 
 
 class RawWorkbook:
-    __slots__ = ("path", "sheets", "names", "externals", "date1904", "application")
+    __slots__ = ("application", "date1904", "externals", "names", "path", "sheets")
 
     def __init__(self, path: str, sheets: list, names: list, externals=(), date1904: bool = False,
                  application: str = ""):
@@ -657,7 +656,7 @@ def _external_link(path, budget, z, part, index) -> ExternalLink:
             scope = attrs.get("sheetId")
             text = attrs.get("refersTo", "")
             names.append(DefinedName(attrs.get("name", ""), int(scope) if scope and scope.isdigit() else None,
-                                     text[1:] if text.startswith("=") else text))
+                                     text.removeprefix("=")))
         elif name == "sheetData":
             sid = attrs.get("sheetId", "0")
             state["sheet"] = int(sid) if sid.isdigit() else 0
