@@ -224,7 +224,6 @@ def meta_train(seed: int = 0, progress=None, workers: int | None = None, **setti
         raise ValueError(f"unknown training settings: {', '.join(sorted(unknown))}")
     s = {**DEFAULT_SETTINGS, **settings}
     iters, P, N, T = int(s["iters"]), int(s["population"]), int(s["problems"]), int(s["unroll"])
-    sigma, meta_lr = float(s["sigma"]), float(s["meta_lr"])
     if P < 2 or P % 2:
         raise ValueError("population must be an even number >= 2 (antithetic pairs)")
     if min(iters, N, T, int(s["val_problems"]), int(s["val_every"])) < 1:

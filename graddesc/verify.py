@@ -20,7 +20,6 @@ from graddesc.workbook import layout, teaching
 from graddesc.workbook.build import bulk_work
 from graddesc.workbook.data_sheet import read_data, read_named
 from graddesc.workbook.optimizer_sheet import read_hypers
-from graddesc.xlsx.model import col_letter
 
 # Engine vs numpy.  Both compute the same IEEE-754 double operations in the same order (+ - * /
 # and sqrt are correctly rounded; ^ and numpy's ** both call the C library's pow), so they agree
@@ -217,38 +216,41 @@ def _steps(wb, sheet):
     return n
 
 
-def expected_columns(tr, cols):
-    """numpy's value for every table column: {col: array over steps}."""
-    out = {}
+def _numerical_gradient(tr, param):
+    """(e(p+h) - e(p))/h, the sheet's check of de/da (param 0) or de/db (1), from the maths."""
     h = problem.NUMERIC_STEP
     a, b = tr.p[:, 0], tr.p[:, 1]
+    if param == 1:
+        return ((a * tr.x + (b + h) - tr.y) ** 2 - tr.loss) / h
+    return (((a + h) * tr.x + b - tr.y) ** 2 - tr.loss) / h
+
+
+# the step table's own columns -> numpy's value over the steps (param: 0 a, 1 b); every other
+# column is an optimizer state column, in tr.columns
+_NUMPY_COLUMNS = {
+    "x": lambda tr, param: tr.x,
+    "y": lambda tr, param: tr.y,
+    "p": lambda tr, param: tr.p[:, param],
+    "pred": lambda tr, param: tr.pred,
+    "loss": lambda tr, param: tr.loss,
+    "grad": lambda tr, param: tr.grad[:, param],
+    "new": lambda tr, param: tr.new_p[:, param],
+    "num_grad": _numerical_gradient,
+}
+
+
+def expected_columns(tr, cols):
+    """numpy's value for every table column with a formula: {col: array over steps}."""
+    out = {}
     with np.errstate(all="ignore"):
         for c in cols:
-            if c.key in ("t", "epoch"):
+            if c.key in ("t", "epoch"):  # constants
                 continue
-            if c.key == "x":
-                v = tr.x
-            elif c.key == "y":
-                v = tr.y
-            elif c.key == "p":
-                v = tr.p[:, c.param]
-            elif c.key == "pred":
-                v = tr.pred
-            elif c.key == "loss":
-                v = tr.loss
-            elif c.key == "grad":
-                v = tr.grad[:, c.param]
-            elif c.key == "new":
-                v = tr.new_p[:, c.param]
-            elif c.key == "num_grad":
-                if c.param == 1:
-                    v = ((a * tr.x + (b + h) - tr.y) ** 2 - tr.loss) / h
-                else:
-                    v = (((a + h) * tr.x + b - tr.y) ** 2 - tr.loss) / h
+            if c.key in _NUMPY_COLUMNS:
+                out[c.col] = _NUMPY_COLUMNS[c.key](tr, c.param)
             else:
                 arr = tr.columns[c.key]
-                v = arr if arr.ndim == 1 else arr[:, c.param]
-            out[c.col] = v
+                out[c.col] = arr if arr.ndim == 1 else arr[:, c.param]
     return out
 
 

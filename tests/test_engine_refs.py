@@ -76,3 +76,23 @@ def test_run_time_references_read_cells_evaluated_later():
 def test_formulatext_shows_formulas_without_storage_prefixes():
     wb = Workbook.from_cells({"S": {"A1": "=_xlfn.IFS(TRUE,1)", "B1": "=FORMULATEXT(A1)"}}).evaluate()
     assert wb.value("S", "B1") == "=IFS(TRUE,1)"
+
+
+def test_defined_names_with_relative_parts_follow_the_formulas_cell():
+    """A name's relative references are stored relative to A1: `S!$A1` means column A of the
+    formula's own row, `S!$A$1:$A1` the rows from 1 down to it."""
+    wb = Workbook.from_cells({"S": {"A1": 1.0, "A2": 2.0, "A3": 3.0, "B2": "=leftcell*10", "B3": "=leftcell*10",
+                                    "C3": "=SUM(upto)", "C2": "=SUM(upto)", "D3": "=above*2"}},
+                             {"leftcell": "S!$A1", "upto": "S!$A$1:$A1", "above": "S!$B1048576"}).evaluate()
+    assert wb.value("S", "B2") == 20.0 and wb.value("S", "B3") == 30.0
+    assert wb.value("S", "C2") == 3.0 and wb.value("S", "C3") == 6.0
+    assert wb.value("S", "D3") == 40.0  # row 1048576 seen from row 1 is the row above (it wraps): B2
+
+
+def test_analysis_toolpak_functions_do_not_take_ranges_cell_by_cell():
+    from graddesc.engine import evaluate_formula
+
+    cells = {"A1": 1.0, "A2": 4.0}
+    assert str(evaluate_formula("=SUMPRODUCT(SQRTPI(A1:A2))", cells)) == "#VALUE!"
+    assert evaluate_formula("=SUMPRODUCT(SQRTPI({1,4}))") == pytest.approx(3.5449077018110318 + 1.7724538509055159)
+    assert evaluate_formula("=SQRTPI(A1:A1)", cells) == pytest.approx(1.7724538509055159)

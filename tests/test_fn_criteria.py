@@ -235,3 +235,21 @@ NESTED = {"A1": 1.0, "A2": 2.0, "A3": "=SUBTOTAL(9,A1:A2)", "A4": 4.0, "A5": "=A
 ])
 def test_nested_subtotals_are_skipped(formula, expected):
     assert evaluate_formula(formula, NESTED) == pytest.approx(expected, rel=1e-12)
+
+
+def test_hidden_and_filtered_rows_when_the_workbook_reports_them():
+    """Row 2 hidden by hand, row 3 hidden by a filter (as sets of (sheet index, row) on the
+    workbook): SUBTOTAL 1-11 leaves out filtered rows, 101-111 both; AGGREGATE options 1/3/5/7
+    both; without the sets every row counts."""
+    from graddesc.engine import Workbook
+    cells = {"A1": 1.0, "A2": 2.0, "A3": 4.0, "A4": 8.0,
+             "B1": "=SUBTOTAL(9,A1:A4)", "B2": "=SUBTOTAL(109,A1:A4)", "B3": "=AGGREGATE(9,5,A1:A4)",
+             "B4": "=AGGREGATE(9,4,A1:A4)", "B5": "=AGGREGATE(14,7,A1:A4,2)", "B6": "=SUBTOTAL(3,A1:A4)"}
+    wb = Workbook.from_cells({"Sheet1": cells})
+    wb.hidden_rows = {(0, 2), (0, 3)}
+    wb.filtered_rows = {(0, 3)}
+    wb.evaluate()
+    got = [wb.value("Sheet1", f"B{i}") for i in range(1, 7)]
+    assert got == [11.0, 9.0, 9.0, 15.0, 1.0, 3.0]
+    plain = Workbook.from_cells({"Sheet1": cells}).evaluate()
+    assert [plain.value("Sheet1", f"B{i}") for i in range(1, 7)] == [15.0, 15.0, 15.0, 15.0, 4.0, 4.0]

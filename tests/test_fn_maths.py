@@ -107,6 +107,8 @@ TABLE = [
     ("=SUM(MMULT(C1:D2,C1:D2))", 7 + 10 + 15 + 22.0), ("=SUM(MMULT(C1:D2,A1:A3))", "#VALUE!"),
     ("=SUM(MINVERSE(C1:D2))", pytest.approx(0.0, abs=1e-15)), ("=SUM(MUNIT(3))", 3.0), ("=SUM(SEQUENCE(4))", 10.0),
     ("=SUM(SEQUENCE(2,3,0,2))", 30.0),
+    ("=PERCENTOF(A1:A2,A1:A5)", 0.2), ("=PERCENTOF(A1,B1:B3)", "#DIV/0!"), ("=PERCENTOF(A1:B5,A1)", "#DIV/0!"),
+    ("=_xlfn.PERCENTOF(5,A1:A5)", 5 / 15),
     # existing functions the brief lists
     ("=SUMSQ(3,4)", 25.0), ("=SIGN(-0.00001)", -1.0), ("=TRUNC(-8.9)", -8.0), ("=TRUNC(8.96,1)", 8.9),
     ("=EXP(2)", math.exp(2)), ("=LN(86)", math.log(86)),

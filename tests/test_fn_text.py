@@ -39,7 +39,7 @@ TABLE = [
     ('=SUBSTITUTE("Quarter 1, 2011","1","2",3)', "Quarter 1, 2012"),
     ('=SUBSTITUTE("aaa","a","b",4)', "aaa"), ('=SUBSTITUTE("aaa","","b")', "aaa"),
     ('=SUBSTITUTE("aaaa","aa","b",2)', "aab"), ('=SUBSTITUTE("abc","a","x",0)', "#VALUE!"),
-    ('=SUBSTITUTE("abA","a","x")', "xbA"), ('=SUBSTITUTE(A2,".",",")', "1234,5"),
+    ('=SUBSTITUTE("abA","a","x")', "xbA"), ('=SUBSTITUTE(A2,".",",")', "1234,5"), ('=SUBSTITUTE("aaa","a","b",A5)', "#VALUE!"),
     ('=REPLACE("abcdefghijk",6,5,"*")', "abcde*k"), ('=REPLACE("2009",3,2,"10")', "2010"),
     ('=REPLACE("123456",1,3,"@")', "@456"), ('=REPLACE("abc",10,1,"x")', "abcx"),
     ('=REPLACE("abc",0,1,"x")', "#VALUE!"), ('=REPLACE("abc",1,-1,"x")', "#VALUE!"),
@@ -242,8 +242,11 @@ def test_text_function(formula, expected):
 def test_regexextract_arrays():
     from graddesc.engine.functions.base import Area
     from graddesc.engine.functions.text import REGEXEXTRACT
+    from graddesc.engine.values import NA
 
     got = REGEXEXTRACT("10 apples, 12 oranges", "[0-9]+", 1.0)
-    assert isinstance(got, Area) and got.rows == [["10"], ["12"]]  # all matches: a column
+    assert isinstance(got, Area) and got.rows == [["10", "12"]]  # all matches: a row
     got = REGEXEXTRACT("O my Luve red rose", r"O my (\w+) red (\w+)", 2.0)
     assert got.rows == [["Luve", "rose"]]  # the capture groups: a row
+    got = REGEXEXTRACT("1a2b3c", r"((\d)[bc]+|(3c))", 2.0)
+    assert got.rows == [["2b", "2", NA]]  # a group that took no part: #N/A

@@ -1,7 +1,6 @@
 """Hostile and broken workbooks: every one gets a one-line error naming the file (and the cell),
 exit status 2, no traceback; nothing is expanded, nothing recurses, nothing is written."""
 
-import io
 import zipfile
 
 import pytest

@@ -115,7 +115,8 @@ def test_forward_pass_against_a_hand_written_loop():
         assert cols["out"][j] == out and [cols["c1"][j], cols["c2"][j]] == c and [cols["h1"][j], cols["h2"][j]] == h
         assert new_p[j] == 1.0 - hp["lr"] * out
     # the training's vectorized forward (numpy's exp/tanh) is the same network to rounding
-    x = np.array([[9.0] * l2l.SAMPLES]); true_a, true_b = np.array([2.0]), np.array([48.0 - 18.0])
+    x = np.array([[9.0] * l2l.SAMPLES])
+    true_a, true_b = np.array([2.0]), np.array([48.0 - 18.0])
     _, p1 = l2l.meta_loss(l2l.theta_of(l2l.load_json()["weights"]), x, true_a, true_b, 1)
     first, _ = LEARNED.step(hp, LEARNED.init(hp, np.ones(2)), np.ones(2), np.array([-684.0, -76.0]), 1, 0.0)
     assert np.allclose(p1[0, 0], first, rtol=1e-14, atol=0)

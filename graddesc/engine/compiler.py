@@ -29,15 +29,31 @@ evaluation order wins), compiled lazily the first time a cell of the shape needs
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from graddesc.engine import functions as F
-from graddesc.engine.keys import COL_MASK, NOT_COL, ROW_BITS, ROW_SHIFT, SHEET_SHIFT, make_key, split_key
 from graddesc.engine.functions import Area, broadcast, power, to_number, to_text, unit
 from graddesc.engine.functions.base import Union
-from graddesc.engine.parser import MAX_COL, MAX_ROW, parse
+from graddesc.engine.keys import COL_MASK, NOT_COL, ROW_BITS, ROW_SHIFT, SHEET_SHIFT, make_key, split_key
+from graddesc.engine.parser import (
+    MAX_COL,
+    MAX_ROW,
+    AreaRef,
+    Bin,
+    Call,
+    Chain,
+    Err,
+    ExternalRef,
+    Invoke,
+    Name,
+    Ref,
+    StructRef,
+    Unary,
+    parse,
+)
 from graddesc.engine.structured import parse_spec, table_at, table_range
 from graddesc.engine.tokenizer import tokenize
-from graddesc.engine.values import DIV0, ERRORS, NULL, NUM, VALUE, ExcelError, Fallback, XLError
+from graddesc.engine.values import DIV0, ERRORS, NA, NULL, NUM, VALUE, ExcelError, Fallback, XLError
 from graddesc.errors import FormulaError
 
 # Reference modes: how a dependency's key follows from the formula cell's key k.
@@ -309,6 +325,43 @@ def _xs(f, pos, *args):
     return broadcast(one, *[lifted[i] for i in arr])
 
 
+def _xr(f, pos, *args):
+    """_xs for a function that does not take ranges at scalar positions (the Analysis ToolPak's):
+    a reference of several cells there is #VALUE!; an array is lifted."""
+    for i in pos:
+        a = args[i]
+        if a.__class__ is Area and a.ref is not None and (len(a.rows) != 1 or len(a.rows[0]) != 1):
+            return VALUE
+    return _xs(f, pos, *args)
+
+
+class Lambda:
+    """A function value made by LAMBDA(params..., body): called with up to len(params) values (the
+    missing ones are omitted: None); more is #VALUE!."""
+
+    __slots__ = ("f", "n", "lo")
+
+    def __init__(self, f, n, lo=None):
+        self.f = f
+        self.n = n
+        self.lo = lo  # a function's own name as a value (_xleta.SUM): its argument counts, no padding
+
+    def __call__(self, *args):
+        if len(args) > self.n:
+            return VALUE
+        if self.lo is not None:
+            return VALUE if len(args) < self.lo else self.f(*args)
+        return self.f(*(args + (None,) * (self.n - len(args))))
+
+
+def _invoke(f, *args):
+    if f.__class__ is ExcelError:
+        return f
+    if f.__class__ is not Lambda:
+        return VALUE
+    return f(*args)
+
+
 def _ii(x, k):
     """Implicit intersection: a range used where one value is needed, in a formula that is not an
     array formula, is the cell of the range in the formula's row (a one-column range) or column
@@ -431,7 +484,7 @@ GLOBALS = {
     "_fin": _fin, "_ftruth": _ftruth, "_fpow": _fpow, "_fpowc": _fpowc, "_fb": _fb,
     "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_pow": _pow, "_neg": _neg, "_pct": _pct,
     "_cat": _cat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt, "_ge": _ge,
-    "_fold": _fold, "_x": _x, "_xs": _xs, "_area": _area, "_range": _range, "_isect": _isect, "_union": _union, "_ii": _ii, "_at": _at, "Area": Area,
+    "_fold": _fold, "_x": _x, "_xs": _xs, "_xr": _xr, "_invoke": _invoke, "Lambda": Lambda, "_area": _area, "_range": _range, "_isect": _isect, "_union": _union, "_ii": _ii, "_at": _at, "Area": Area,
     "_NC": NOT_COL, "_CM": COL_MASK, "_RB": ROW_BITS, "_RS": ROW_SHIFT, "__builtins__": {"float": float},
 }
 _ERR_NAME = {}
@@ -454,8 +507,27 @@ QK_NEVER = 1 << 62  # a quick check that always fails: dependencies must be look
 class Shape:
     """One compiled formula shape: what every cell with this R1C1 formula shares."""
 
-    __slots__ = ("fast", "exact", "deps", "areas", "volatile", "error", "unknown", "text", "qk",
-                 "bounds", "str_ok", "ast", "sheet", "row", "col", "where", "array", "dynamic", "member")
+    __slots__ = (
+        "areas",
+        "array",
+        "ast",
+        "bounds",
+        "col",
+        "deps",
+        "dynamic",
+        "error",
+        "exact",
+        "fast",
+        "member",
+        "qk",
+        "row",
+        "sheet",
+        "str_ok",
+        "text",
+        "unknown",
+        "volatile",
+        "where",
+    )
 
     def __init__(self, text=""):
         self.fast = None
@@ -599,6 +671,23 @@ class Compiler:
             shape.error = e
         return shape
 
+    def pad_value(self, shape: Shape, k: int, V: dict):
+        """What an array formula shows in the cells of its range beyond its result: Excel pads every
+        array argument there with #N/A and evaluates the formula on that, so ISNA(A1:A2) over
+        three cells shows TRUE in the third, A1:A2*2 shows #N/A."""
+        try:
+            ast = _pad_ast(shape.ast)
+            gen = _Gen(self, shape.sheet, shape.row, shape.col, shape.where, fast=False, arr=True)
+            fn = _build(f"def exact(k, V):\n    return {gen.expr(ast)}\n", "exact", shape.where)
+            v = fn(k, V) if fn is not None else NA
+        except (FormulaError, XLError, ArithmeticError, ValueError, TypeError):
+            return NA
+        v = unit(v)
+        if v.__class__ is Area:
+            rows = v.rows
+            v = rows[0][0] if rows and rows[0] else NA
+        return NA if v.__class__ is Area else v
+
     def exact_of(self, shape: Shape):
         """The EXACT function of a shape, compiled on first use."""
         if shape.exact is None:
@@ -609,6 +698,27 @@ class Compiler:
                 raise FormulaError(shape.where, "formula too complex to compile")
             shape.exact = fn
         return shape.exact
+
+
+def _pad_ast(node):
+    """The formula with every array (a range of several cells, an array constant) that would be
+    used element by element replaced by #N/A (arguments taking whole arrays are kept)."""
+    kind = node[0]
+    if kind == "array" or _multi_area(node) or kind in ("range", "isect", "union", "sref"):
+        return Err("err", "#N/A")
+    if kind == "call":
+        fdef = F.FUNCTIONS.get(node[1])
+        if fdef is None:
+            return node
+        return Call("call", node[1], [a if fdef.takes_array(i) and not fdef.lazy else _pad_ast(a)
+                                  for i, a in enumerate(node[2])])
+    if kind in ("neg", "pos", "pct", "at"):
+        return Unary(kind, _pad_ast(node[1]))
+    if kind == "bin":
+        return Bin("bin", node[1], _pad_ast(node[2]), _pad_ast(node[3]))
+    if kind == "chain":
+        return Chain("chain", node[1], [_pad_ast(x) for x in node[2]], node[3])
+    return node
 
 
 def _build(src, name, where):
@@ -643,10 +753,19 @@ _SIMPLE = frozenset(("num", "str", "bool", "ref", "area", "missing", "err"))
 _REFLIKE = frozenset(("area", "name", "call", "range", "union", "isect", "sref"))
 
 
+class RefArg(NamedTuple):
+    """(compiler-internal node) an argument that takes a reference: a cell or name there is
+    compiled as the reference it is, not as its value."""
+
+    kind: str  # "refarg"
+    node: tuple
+
+
 def _as_area(node):
     """A cell reference node as a one-cell range (where a reference, not a value, is needed)."""
     if node[0] == "ref":
-        return ("area", node[1], node[2], node[3], node[2], node[3], node[4], node[5], node[4], node[5])
+        return AreaRef("area", node.sheet, node.row, node.col, node.row, node.col, node.row_abs, node.col_abs,
+                       node.row_abs, node.col_abs)
     return node
 
 
@@ -715,8 +834,11 @@ class _Gen:
 
     def key_expr(self, sheet, row, col, row_abs, col_abs):
         """(python expression of the key, mode, d)."""
-        if self.name_depth:
-            row_abs = col_abs = True  # a defined name's references are absolute
+        if self.name_depth:  # a defined name's relative parts are stored relative to A1
+            if not row_abs:
+                row = (self.row + row - 2) % MAX_ROW + 1
+            if not col_abs:
+                col = (self.col + col - 2) % MAX_COL + 1
         if row_abs and col_abs:
             k = make_key(sheet, row, col)
             return str(k), ABS, k
@@ -792,6 +914,12 @@ class _Gen:
             return self.sref(node)
         if kind == "xref":
             return self.xref(node)
+        if kind == "invoke":
+            srcs = [self.expr(node.target)] + [self.expr(a) for a in node.args]
+            if self.fast:
+                self.always_exact = True
+                return "_fb()"
+            return "_invoke(" + ", ".join(srcs) + ")"
         if kind == "refarg":  # (made by call(): an argument that takes a reference)
             return self.reference(node[1])
         if kind in ("range", "isect", "union"):
@@ -823,13 +951,13 @@ class _Gen:
             return _ERR_NAME["#REF!"]
         r1, c1, r2, c2, this_row = got
         if not this_row:
-            return self.expr(("area", t.sheet, r1, c1, r2, c2, True, True, True, True))
+            return self.expr(AreaRef("area", t.sheet, r1, c1, r2, c2, True, True, True, True))
         if not r1 <= self.row <= r2:
             return _ERR_NAME["#VALUE!"]
         if c1 == c2:
-            x = self.expr(("ref", t.sheet, self.row, c1, False, True))
+            x = self.expr(Ref("ref", t.sheet, self.row, c1, False, True))
         else:
-            x = self.expr(("area", t.sheet, self.row, c1, self.row, c2, False, True, False, True))
+            x = self.expr(AreaRef("area", t.sheet, self.row, c1, self.row, c2, False, True, False, True))
         if self.fast:
             return f"({x} if {r1} <= ((k >> _RS) & _RB) <= {r2} else _fb())"
         return f"({x} if {r1} <= ((k >> _RS) & _RB) <= {r2} else {_ERR_NAME['#VALUE!']})"
@@ -851,7 +979,7 @@ class _Gen:
                     except FormulaError:
                         return _ERR_NAME["#REF!"]
                     if ast[0] in ("ref", "area") and ast[1] is not None:
-                        return self.xref(("xref", n, ast))
+                        return self.xref(ExternalRef("xref", n, ast))
                 return _ERR_NAME["#NAME?"]  # a name the linked book does not define
             return _ERR_NAME["#REF!"]
         sheet = inner[1]
@@ -951,9 +1079,16 @@ class _Gen:
         else:
             scope = self.sheet
         text = self.comp.ctx.resolve_name(name, scope)
+        if text is None and name.lower().startswith("_xleta."):  # BYROW(A1:C3, SUM): a function as a value
+            fdef = F.FUNCTIONS.get(name[7:].upper())
+            if fdef is not None and not (fdef.lazy or fdef.cell or fdef.compile):
+                if self.fast:
+                    self.always_exact = True
+                    return "_fb()"
+                return f"Lambda(lambda *a: _x({_fname(fdef.name)}, *a), {fdef.max_args}, {fdef.min_args})"
         if text is None:
             if sname is None and name.lower() in self.comp.ctx.tables:  # a table's name: its data
-                return self.sref(("sref", name, ""))
+                return self.sref(StructRef("sref", name, ""))
             self.always_exact = True
             return "_fb()" if self.fast else _ERR_NAME["#NAME?"]
         if self.name_depth > 8:
@@ -1031,6 +1166,8 @@ class _Gen:
         _, name, args = node
         fdef = F.FUNCTIONS.get(name)
         if fdef is None:
+            if self.local(name) is not None or self.comp.ctx.resolve_name(name, self.sheet) is not None:
+                return self.expr(Invoke("invoke", Name("name", name, None), args))  # a LAMBDA by name
             self.unknown.append(name)
             return _ERR_NAME["#NAME?"]
         n = len(args)
@@ -1051,17 +1188,16 @@ class _Gen:
             if src is not None:
                 return src
         fname = _fname(name)
-        if fdef.cell or fdef.lazy:
-            if self.fast:
-                self.always_exact = True
-                for a in args:
-                    self.expr(a)  # (for its dependencies)
-                return "_fb()"
+        if (fdef.cell or fdef.lazy) and self.fast:
+            self.always_exact = True
+            for a in args:
+                self.expr(a)  # (for its dependencies)
+            return "_fb()"
         if fdef.refs and any(a[0] == "union" for a in args):  # SUM((A1:B2,D4)) is SUM(A1:B2,D4)
             args = [x for a in args for x in (a[1] if a[0] == "union" else (a,))]
             n = len(args)
         if not fdef.lazy:  # a direct reference where a range is taken is a one-cell range
-            args = [("refarg", a) if fdef.takes_array(i) and a[0] in ("ref", "name") else a
+            args = [RefArg("refarg", a) if fdef.takes_array(i) and a[0] in ("ref", "name") else a
                     for i, a in enumerate(args)]
         srcs = []
         scalar_pos = []
@@ -1087,6 +1223,8 @@ class _Gen:
         if self.fast:
             return f"{fname}(" + ", ".join(srcs) + ")"
         if scalar_pos:
+            if not fdef.lifts_ranges:
+                return f"_xr({fname}, {tuple(scalar_pos)!r}" + "".join(", " + x for x in srcs) + ")"
             return f"_xs({fname}, {tuple(scalar_pos)!r}" + "".join(", " + x for x in srcs) + ")"
         return f"_x({fname}" + "".join(", " + x for x in srcs) + ")"
 
@@ -1187,5 +1325,22 @@ def evaluate_exact(comp: Compiler, shape: Shape, k: int, V: dict):
     return VALUE
 
 
-__all__ = ["Compiler", "Context", "Shape", "make_key", "split_key", "dep_key", "evaluate_exact", "broadcast",
-           "SHEET_SHIFT", "ROW_SHIFT", "ROW_BITS", "COL_MASK", "NOT_COL", "REL", "ROWREL", "COLREL", "ABS"]
+__all__ = [
+    "ABS",
+    "COLREL",
+    "COL_MASK",
+    "NOT_COL",
+    "REL",
+    "ROWREL",
+    "ROW_BITS",
+    "ROW_SHIFT",
+    "SHEET_SHIFT",
+    "Compiler",
+    "Context",
+    "Shape",
+    "broadcast",
+    "dep_key",
+    "evaluate_exact",
+    "make_key",
+    "split_key",
+]

@@ -694,8 +694,9 @@ class Workbook:
     def _fill(self, k, v):
         """Put an array formula's result v (an Area or one value) into its range as Excel does and
         return the anchor's value.  Legacy (CSE) arrays: a one-value result fills every cell, a
-        one-row / one-column result repeats, cells beyond the result are #N/A; a dynamic array
-        spills exactly its own size.  An empty cell of the result shows as 0."""
+        one-row / one-column result repeats, cells beyond the result show the formula evaluated
+        on #N/A in place of its arrays (#N/A, but ISNA(A1:A2) shows TRUE); a dynamic array spills
+        exactly its own size.  An empty cell of the result shows as 0."""
         r1, c1, r2, c2 = self.array_formulas[k]
         if v.__class__ is Area:
             rows = v.rows
@@ -704,6 +705,7 @@ class Workbook:
             rows, h, w = ((v,),), 1, 1
         dynamic = k in self.dynamic_arrays
         V = self.V
+        pad = None
         base = (k >> SHEET_SHIFT) << SHEET_SHIFT
         for i in range(r2 - r1 + 1):
             for j in range(c2 - c1 + 1):
@@ -717,7 +719,10 @@ class Workbook:
                     ii = 0 if h == 1 else i
                     jj = 0 if w == 1 else j
                     if ii >= h or jj >= w:
-                        x = NA
+                        if pad is None:
+                            S = self._shapes.get(k)
+                            pad = NA if S is None or S.ast is None else self._compiler.pad_value(S, k, V)
+                        x = pad
                     else:
                         x = rows[ii][jj] if ii < len(rows) and jj < len(rows[ii]) else None
                 x = unit(x)

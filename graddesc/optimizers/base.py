@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -125,10 +126,10 @@ class Optimizer:
     numerical_gradient: bool = False
 
     # numpy side, set by the unit
-    init_fn: object = field(default=None, repr=False)
-    step_fn: object = field(default=None, repr=False)
-    check_fn: object = field(default=None, repr=False)
-    epoch_fn: object = field(default=None, repr=False)
+    init_fn: Callable[..., dict] | None = field(default=None, repr=False)  # (hp, p) -> state
+    step_fn: Callable[..., tuple] | None = field(default=None, repr=False)  # see step()
+    check_fn: Callable[[dict], None] | None = field(default=None, repr=False)  # raises InputError
+    epoch_fn: Callable[..., dict] | None = field(default=None, repr=False)  # (hp, ep_prev, rows) -> ep
 
     def hyper(self, name: str) -> Hyper:
         for h in self.hypers:
@@ -153,10 +154,12 @@ class Optimizer:
         return f"{self.name}_{hyper}"
 
     def init(self, hp: dict, p: np.ndarray) -> dict:
+        assert self.init_fn is not None, f"{self.name} has no numpy init"
         return self.init_fn(hp, p)
 
     def step(self, hp: dict, state: dict, p: np.ndarray, grad: np.ndarray, t: int, loss: float, ep=None):
         """One step: returns (new_p, new_state); new_state holds every column's value."""
+        assert self.step_fn is not None, f"{self.name} has no numpy step"
         if self.epoch_columns:
             return self.step_fn(hp, state, p, grad, t, loss, ep=ep)
         return self.step_fn(hp, state, p, grad, t, loss)
@@ -167,9 +170,17 @@ class Optimizer:
         for c in self.epoch_columns:
             if c.init is None:
                 continue
-            v = hp[PLACEHOLDER.fullmatch(c.init).group(3)] if isinstance(c.init, str) else float(c.init)
+            v = hp[_hyper_of(c.init)] if isinstance(c.init, str) else float(c.init)
             out[c.key] = float(v) if c.shared else np.array([v, v], dtype=np.float64)
         return out
+
+
+def _hyper_of(template: str) -> str:
+    """The hyperparameter a starting-state template like "{initial_accumulator_value}" names."""
+    m = PLACEHOLDER.fullmatch(template)
+    if m is None:
+        raise ValueError(f"a starting state must be one hyperparameter, like {{lr}}: got {template!r}")
+    return m.group(3)
 
 
 def flag(name, default, meaning):

@@ -43,9 +43,9 @@ def cell_number(read, sheet: str, addr: str, where: str = "") -> float:
     """The finite number in sheet!addr, or an InputError naming the cell (the one check every reader
     of the workbook's inputs uses). read(sheet, addr): the cell's evaluated value."""
     v = read(sheet, addr)
-    if not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v):
+    if isinstance(v, bool):  # TRUE / FALSE count as 1 / 0, as in a spreadsheet's arithmetic
         return float(v)
-    if isinstance(v, bool):
+    if isinstance(v, (int, float)) and math.isfinite(v):
         return float(v)
     raise InputError(f"{where}{sheet}!{addr} must be a number, got {v!r}")
 

@@ -3,6 +3,8 @@ formula), the per-epoch table, a side panel and two charts.  Where each column i
 
 from __future__ import annotations
 
+from typing import Any
+
 from graddesc.optimizers import Optimizer
 from graddesc.optimizers.base import PLACEHOLDER
 from graddesc.problem import TRUE_A, TRUE_B
@@ -16,6 +18,7 @@ from graddesc.workbook.layout import (
     NUM_FMT,
     PARAMS,
     START_ROW,
+    DataSheet,
     TableColumn,
     epoch_columns,
     epoch_row,
@@ -137,17 +140,18 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
             sh.put(START_ROW, c.col, Cell("=start_a" if c.param == 0 else "=start_b", "start", "0.0000"))
         elif c.key in state_init:
             sh.put(START_ROW, c.col, Cell(_start_value(opt, state_init[c.key]), "start"))
-    patterns = [None if c.template is None else res.step_format(c.template, c.param) for c in cols]
+    patterns: list[str] = ["" if c.template is None else res.step_format(c.template, c.param) for c in cols]
     # the optimizer's own columns span many orders of magnitude (v ~ 1e5, m ~ 1e-3): scientific
     fmts = [None if c.key in ("t", "epoch") else NUM_FMT.get(c.key, "0.000E+00") for c in cols]
     while len(sh.rows) < START_ROW:
         sh.rows.append([])
     # a column whose pattern only moves with the row repeats the first step's formula (a shared
     # formula): the engine then compiles it once instead of reading every row's text
-    relative_only = [pat is not None and not any(f in pat for f in ("{dr}", "{er}", "{erp}")) for pat in patterns]
+    relative_only = [bool(pat) and not any(f in pat for f in ("{dr}", "{er}", "{erp}")) for pat in patterns]
     steps = range(1, n * epochs + 1)
     columns = []  # built column by column, then zipped into rows
     for c, pat, fmt, rel in zip(cols, patterns, fmts, relative_only):
+        vals: list[Any]
         if c.key == "t":
             vals = list(steps)
         elif c.key == "epoch":
@@ -155,7 +159,7 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
         elif rel:
             vals = [pat.format_map({"r": START_ROW + step, "rp": START_ROW + step - 1}) for step in steps]
         else:
-            vals = [pat.format_map(dict(r=START_ROW + step, rp=START_ROW + step - 1, dr=2 + (step - 1) % n,
+            vals = [pat.format_map(dict(r=START_ROW + step, rp=START_ROW + step - 1, dr=DataSheet.first_row + (step - 1) % n,
                                         er=epoch_row((step - 1) // n + 1), erp=epoch_row((step - 1) // n)))
                     for step in steps]
         if rel:
@@ -204,7 +208,7 @@ def _epoch_table(sh: Sheet, opt: Optimizer, res: _Resolver, ecols: list[TableCol
     for k in range(1, epochs + 1):
         row = epoch_row(k)
         for c in ecols:
-            value = k if c.key == "epoch_no" else Cell(res.epoch_formula(c.template, k, c.param), "result")
+            value = k if c.key == "epoch_no" else Cell(res.epoch_formula(c.template or "", k, c.param), "result")
             sh.put(row, c.col, value)
     for c in ecols:
         sh.widths[c.letter] = 12

@@ -143,8 +143,8 @@ def _to_openpyxl(book: model.Workbook):
         ws = sheets[sh.name]
         for letter, width in sh.widths.items():
             ws.column_dimensions[letter].width = width
-        for row, height in sh.heights.items():
-            ws.row_dimensions[row].height = height
+        for row_no, height in sh.heights.items():
+            ws.row_dimensions[row_no].height = height
         if sh.freeze:
             ws.freeze_panes = sh.freeze
         if sh.tab_color:
@@ -157,17 +157,17 @@ def _to_openpyxl(book: model.Workbook):
                 s.sheet = s.sheet or sh.name
             ws.add_chart(_chart(spec, sheets), spec.anchor)
         style_ids: dict = {}
-        bulk_rows = {}
+        bulk_rows: dict = {}
         bulk[sh.name] = bulk_rows
         letters = [model.col_letter(i) for i in range(1, max((len(r) for r in sh.rows), default=0) + 1)]
         # openpyxl takes the rows up to the last one with a styled/commented cell; the emitter's
         # cells of later rows become rows of their own (_merge_bulk), which saves openpyxl ~30 µs a row
-        pending = []  # openpyxl rows, appended up to the last one that has a rich cell
+        pending: list = []  # openpyxl rows, appended up to the last one that has a rich cell
         cached = sh.cached
         Cell = model.Cell
         for r, row in enumerate(sh.rows, start=1):
-            rich = None  # openpyxl cells of this row by position, made only when the row has one
-            cells = []
+            rich: list | None = None  # openpyxl cells of this row by position, made only when the row has one
+            cells: list = []
             add = cells.append
             rs = str(r)
             for i, item in enumerate(row):
@@ -390,7 +390,7 @@ def written_by_graddesc_unchanged(path) -> bool:
         return False
     custom = dict(parts).get(CUSTOM_PART, b"")
     m = re.search(rb'name="' + FINGERPRINT_PROPERTY.encode() + rb'"[^>]*>\s*<vt:lpwstr[^>]*>([0-9a-f]{64})<', custom)
-    return bool(m) and m.group(1).decode() == _content_hash(parts)
+    return m is not None and m.group(1).decode() == _content_hash(parts)
 
 
 _ANY_CELL = re.compile(rb"<(?P<p>(?:\w+:)?)c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?P=p)c>)", re.S)

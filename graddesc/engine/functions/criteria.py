@@ -33,7 +33,7 @@ import re
 
 from graddesc.engine.functions.base import CTX, Area, _num1, _one, date_to_serial, finite, fn
 from graddesc.engine.functions.lookup import OMITTED, grid, wild_regex
-from graddesc.engine.keys import ROW_SHIFT
+from graddesc.engine.keys import ROW_BITS, ROW_SHIFT, SHEET_SHIFT
 from graddesc.engine.values import DIV0, ERRORS, NA, NUM, VALUE, ExcelError, XLError
 
 # ------------------------------------------------------------------------------ criteria values
@@ -368,40 +368,54 @@ def MAXIFS(max_range, *pairs):
 # are ignored (COUNTA counts every non-empty cell).  Cells of the references that hold SUBTOTAL or
 # AGGREGATE formulas themselves are left out (SUBTOTAL always, AGGREGATE with options 0-3), read
 # from the workbook's formulas (CTX.book).  Hidden rows (SUBTOTAL 101-111, AGGREGATE options 1,
-# 3, 5, 7) are not known to the engine (the reader does not keep row visibility): they count.
+# 3, 5, 7) and rows a filter hides (SUBTOTAL always) are left out when the workbook carries them
+# as sets of (sheet index, row) named hidden_rows / filtered_rows; the reader does not read row
+# visibility yet, so today they count.
 
 _NESTED = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:SUBTOTAL|AGGREGATE)\s*\(", re.IGNORECASE)
 
 
-def _nested_cells(a):
-    """Positions (i, j) in a reference whose cells hold SUBTOTAL or AGGREGATE formulas (read from
-    the workbook being evaluated, CTX.book); empty for arrays or without a workbook."""
+def _skipped_cells(a, nested, hidden):
+    """Positions (i, j) of a reference to leave out: cells holding SUBTOTAL or AGGREGATE formulas
+    (nested), and cells in rows the workbook reports as hidden (hidden: the set's name on the
+    workbook, "hidden_rows" for rows hidden by hand or by a filter, "filtered_rows" for rows a
+    filter hides).  Read from the workbook being evaluated (CTX.book): its formulas, and - when
+    the reader provides them - sets of (sheet index, row); empty for arrays or without it."""
     book = CTX.book
     if a.ref is None or book is None:
         return ()
-    formulas = getattr(book, "formulas", None)
-    if formulas is None:
+    formulas = getattr(book, "formulas", None) if nested else None
+    rows_off = set()
+    for name in hidden:
+        rows_off |= getattr(book, name, None) or set()
+    if formulas is None and not rows_off:
         return ()
     k1 = a.ref[0]
+    sheet, row1 = k1 >> SHEET_SHIFT, (k1 >> ROW_SHIFT) & ROW_BITS
     out = set()
     for i, r in enumerate(a.rows):
-        base = k1 + (i << ROW_SHIFT)
-        for j in range(len(r)):
-            k = base + j
-            if k in formulas and _NESTED.search(formulas[k]):
-                out.add((i, j))
+        if rows_off and (sheet, row1 + i) in rows_off:
+            out.update((i, j) for j in range(len(r)))
+            continue
+        if formulas is not None:
+            base = k1 + (i << ROW_SHIFT)
+            for j in range(len(r)):
+                k = base + j
+                if k in formulas and _NESTED.search(formulas[k]):
+                    out.add((i, j))
     return out
 
 
-def _agg_values(args, skip_errors, skip_nested=False):
+def _agg_values(args, skip_errors, skip_nested=False, hidden=()):
     """The numbers of the arguments, and the count of non-empty cells (for COUNTA); with
-    skip_nested, cells of references that hold SUBTOTAL/AGGREGATE formulas are left out."""
+    skip_nested, cells of references that hold SUBTOTAL/AGGREGATE formulas are left out, and so
+    are the rows of the workbook's row sets named in hidden."""
     nums, nonempty = [], 0
     for a in args:
         if a.__class__ is Area:
-            nested = _nested_cells(a) if skip_nested else ()
-            if nested:
-                vals = (v for i, r in enumerate(a.rows) for j, v in enumerate(r) if (i, j) not in nested)
+            skip = _skipped_cells(a, skip_nested, hidden) if (skip_nested or hidden) else ()
+            if skip:
+                vals = (v for i, r in enumerate(a.rows) for j, v in enumerate(r) if (i, j) not in skip)
             else:
                 vals = (v for r in a.rows for v in r)
         else:
@@ -554,11 +568,13 @@ def SUBTOTAL(function_num, *refs):
     """SUBTOTAL(1..11 or 101..111, ref, ...): AVERAGE, COUNT, COUNTA, MAX, MIN, PRODUCT, STDEV,
     STDEVP, SUM, VAR, VARP of the references (101-111 also skip hidden rows: see above)."""
     f = int(_num1(function_num))
+    hidden = ("filtered_rows",)  # rows a filter hides never count
     if f > 100:
         f -= 100
+        hidden = ("hidden_rows", "filtered_rows")
     if f not in _BASIC or f > 11:
         raise XLError(VALUE)
-    xs, n = _agg_values(refs, False, True)
+    xs, n = _agg_values(refs, False, True, hidden)
     if f == 3:
         return float(n)
     return _BASIC[f](xs, n)
@@ -575,12 +591,13 @@ def AGGREGATE(function_num, options, *args):
         raise XLError(VALUE)
     skip = opt in (2, 3, 6, 7)
     nested = opt < 4
+    hidden = ("hidden_rows", "filtered_rows") if opt in (1, 3, 5, 7) else ()
     if f >= 14:
         if len(args) != 2 or args[1] is None:
             raise XLError(VALUE)
-        xs, _ = _agg_values(args[:1], skip, nested)
+        xs, _ = _agg_values(args[:1], skip, nested, hidden)
         return finite(_WITH_K[f](xs, _num1(args[1])))
-    xs, n = _agg_values(args, skip, nested)
+    xs, n = _agg_values(args, skip, nested, hidden)
     if f == 2:
         return float(sum(1 for x in xs if x.__class__ is float))
     return finite(_BASIC[f](xs, n))

@@ -183,9 +183,11 @@ def IFS(*args):
 
 
 def _same(a, b):
-    """SWITCH's match: Excel's '=' (text case-insensitively, empty as 0 or "")."""
+    """SWITCH's match: Excel's '=' (text case-insensitively) between the values; an empty cell
+    is the number 0 there, as for any value argument (TYPE of an empty cell is 1, a number), so it
+    matches 0 but not FALSE or ""."""
     from graddesc.engine.compiler import _eq
-    return _eq.scalar(a, b) is True
+    return _eq.scalar(0.0 if a is None else a, 0.0 if b is None else b) is True
 
 
 @fn("SWITCH", 3, 254, lazy=True, arrays=tuple(range(2, 254, 2)))

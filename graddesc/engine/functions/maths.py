@@ -68,6 +68,16 @@ def SUMPRODUCT(*args):
     return finite(total)
 
 
+@fn("PERCENTOF", 2, 2, refs=True)
+def PERCENTOF(data_subset, data_all):
+    """PERCENTOF(subset, all) = SUM(subset) / SUM(all) (Excel 2024); a zero total is #DIV/0!."""
+    part = math.fsum(_numbers([data_subset]))
+    total = math.fsum(_numbers([data_all]))
+    if total == 0.0:
+        raise XLError(DIV0)
+    return finite(part / total)
+
+
 @fn("COUNT", refs=True)
 def COUNT(*args):
     n = 0

@@ -10,10 +10,21 @@ from __future__ import annotations
 import re
 
 from graddesc.engine.functions.base import (  # noqa: F401
-    CTX, Area, Union, _num1, _one, broadcast, dims, fn, to_bool, to_number, to_text, unit,
+    CTX,
+    Area,
+    Union,
+    _num1,
+    _one,
+    broadcast,
+    dims,
+    fn,
+    to_bool,
+    to_number,
+    to_text,
+    unit,
 )
 from graddesc.engine.keys import COL_MASK, ROW_BITS, ROW_SHIFT, SHEET_SHIFT, make_key, split_key  # noqa: F401
-from graddesc.engine.values import NA, REF, VALUE, ExcelError, XLError  # noqa: F401
+from graddesc.engine.values import NA, REF, VALUE, ExcelError, XLError
 
 
 def _row_compile(g, args):
@@ -209,8 +220,7 @@ def resolve_reference_text(text: str, k: int, a1: bool = True):
     book = CTX.book
     s0, row, col = split_key(k)
     text = text.strip()
-    if text.startswith("="):
-        text = text[1:]
+    text = text.removeprefix("=")
     if not text:
         return None
     if not a1:
@@ -390,3 +400,17 @@ def CELL(k, info_type, reference=None):
         return os.path.join(os.path.dirname(os.path.abspath(path)), f"[{os.path.basename(path)}]") + \
             CTX.book.sheet_names[s]
     raise XLError(VALUE)
+
+
+@fn("ANCHORARRAY", 1, 1, arrays=(0,), cell=True)
+def ANCHORARRAY(k, reference):
+    """The spilled range of the dynamic array whose anchor is reference (A1# in Excel's grid,
+    stored as _xlfn.ANCHORARRAY(A1)); #REF! when that cell anchors no array."""
+    s, r, c, _, _ = _ref_parts(reference)
+    book = CTX.book
+    key = make_key(s, r, c)
+    rng = book.array_formulas.get(key)
+    if rng is None:
+        raise XLError(REF)
+    r1, c1, r2, c2 = rng
+    return book_area(s, r1, c1, r2, c2)

@@ -187,9 +187,9 @@ fn("SEARCHB", 2, 3)(SEARCH)
 
 
 @fn("SUBSTITUTE", 3, 4)
-def SUBSTITUTE(text, old_text, new_text, instance_num=None):
+def SUBSTITUTE(text, old_text, new_text, instance_num=_OMITTED):
     s, old, new = _text(text), _text(old_text), _text(new_text)
-    if instance_num is None:
+    if instance_num is _OMITTED:  # (an empty cell counts as 0: #VALUE!)
         return _limit(s.replace(old, new)) if old else s
     n = _int(instance_num)
     if n < 1:
@@ -460,8 +460,8 @@ def REGEXTEST(text, pattern, case_sensitivity=None):
 
 @fn("REGEXEXTRACT", 2, 4)
 def REGEXEXTRACT(text, pattern, return_mode=None, case_sensitivity=None):
-    """return_mode 0: the first match; 1: every match (a column); 2: the capture groups of the
-    first match (a row; a group that did not take part is empty text).  No match: #N/A."""
+    """return_mode 0: the first match; 1: every match (a row); 2: the capture groups of the
+    first match (a row; a group that did not take part is #N/A).  No match: #N/A."""
     s = _text(text)
     rx = _regex(pattern, case_sensitivity)
     mode = 0 if return_mode is None else _int(return_mode)
@@ -471,7 +471,7 @@ def REGEXEXTRACT(text, pattern, return_mode=None, case_sensitivity=None):
         found = [m.group(0) for m in rx.finditer(s)]
         if not found:
             raise XLError(NA)
-        return Area([[x] for x in found])
+        return Area([found])
     m = rx.search(s)
     if m is None:
         raise XLError(NA)
@@ -480,7 +480,7 @@ def REGEXEXTRACT(text, pattern, return_mode=None, case_sensitivity=None):
     groups = m.groups()
     if not groups:  # capture groups asked of a pattern without any
         raise XLError(VALUE)
-    return Area([[g if g is not None else "" for g in groups]])
+    return Area([[g if g is not None else NA for g in groups]])
 
 
 _SUBST = re.compile(r"\$(?:(\d+)|\{(\w+)\}|(\$))")
@@ -1530,7 +1530,9 @@ def _occurrences(s: str, delims: list[str], ci: bool, reverse: bool):
 def _before_after(text, delimiter, instance_num, match_mode, match_end, if_not_found):
     s = _text(text)
     delims = _delims(delimiter)
-    n = 1 if instance_num is None else _int(instance_num)
+    # a skipped argument (",,") is the default 1; Excel gives #VALUE! for an empty cell (0), but
+    # the engine passes both as None, and skipped arguments are the common case
+    n = 1 if instance_num is None or instance_num is _OMITTED else _int(instance_num)
     ci = _flag01(match_mode) == 1
     end = False if match_end is None else to_bool(_one(match_end))
     if n == 0 or abs(n) > len(s) and s:
@@ -1548,7 +1550,7 @@ def _before_after(text, delimiter, instance_num, match_mode, match_end, if_not_f
 
 
 @fn("TEXTBEFORE", 2, 6, arrays=(1,))
-def TEXTBEFORE(text, delimiter, instance_num=None, match_mode=None, match_end=None, if_not_found=NA):
+def TEXTBEFORE(text, delimiter, instance_num=_OMITTED, match_mode=None, match_end=None, if_not_found=NA):
     hit, s = _before_after(text, delimiter, instance_num, match_mode, match_end, if_not_found)
     if hit is None:
         if if_not_found.__class__ is ExcelError:
@@ -1558,7 +1560,7 @@ def TEXTBEFORE(text, delimiter, instance_num=None, match_mode=None, match_end=No
 
 
 @fn("TEXTAFTER", 2, 6, arrays=(1,))
-def TEXTAFTER(text, delimiter, instance_num=None, match_mode=None, match_end=None, if_not_found=NA):
+def TEXTAFTER(text, delimiter, instance_num=_OMITTED, match_mode=None, match_end=None, if_not_found=NA):
     hit, s = _before_after(text, delimiter, instance_num, match_mode, match_end, if_not_found)
     if hit is None:
         if if_not_found.__class__ is ExcelError:

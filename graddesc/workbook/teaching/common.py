@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from graddesc.errors import InputError
 from graddesc.xlsx.model import Cell, Sheet
 
 
@@ -28,15 +27,6 @@ def put_lines(sh: Sheet, row: int, lines, col: int = 1) -> int:
             sh.put(row, col, Cell(text, style))
         row += 1
     return row
-
-
-def number(v, where: str) -> float:
-    if isinstance(v, bool):
-        return float(v)
-    if isinstance(v, (int, float)):
-        return float(v)
-    raise InputError(f"{where} must be a number, got {v!r}")
-
 
 
 def settings(sh: Sheet, sheet: str, where, items) -> dict[str, str]:
