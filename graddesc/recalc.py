@@ -287,7 +287,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 def workbook_paths(paths) -> list[str]:
     """The workbooks named, folders expanded to the .xlsx/.xlsm files they hold (sorted, recursive,
     skipping Excel's ~$ lock files).  FileNotFoundError naming a path that does not exist."""
-    out = []
+    out: list = []
     for p in paths:
         p = os.fspath(p)
         if os.path.isdir(p):
