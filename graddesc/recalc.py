@@ -287,7 +287,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 def workbook_paths(paths) -> list[str]:
     """The workbooks named, folders expanded to the .xlsx/.xlsm files they hold (sorted, recursive,
     skipping Excel's ~$ lock files).  FileNotFoundError naming a path that does not exist."""
-    out = []
+    out: list = []
     for p in paths:
         p = os.fspath(p)
         if os.path.isdir(p):
@@ -335,13 +335,16 @@ def audit_one(path) -> dict:
 
 def audit(paths, jobs: int = 1) -> list[dict]:
     """audit_one over many workbooks, `jobs` processes at once (each file in a fresh process when
-    jobs > 1, so one file's memory is returned when it is done)."""
+    jobs > 1, so one file's memory is returned when it is done).  The processes start from a
+    fork server (a clean, single-threaded process), never by forking this one: a fork of a process
+    with threads (the pool's own among them) can inherit a lock held by another thread and hang."""
     paths = list(paths)
     if jobs <= 1 or len(paths) <= 1:
         return [audit_one(p) for p in paths]
     import multiprocessing
 
-    ctx = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
     with ctx.Pool(min(jobs, len(paths)), maxtasksperchild=1) as pool:
         return pool.map(audit_one, paths, chunksize=1)
 

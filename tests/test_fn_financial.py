@@ -24,6 +24,7 @@ CELLS = {
     "G1": 1.0, "G2": 2.0, "G3": "#DIV/0!",
 }
 
+R = 1.25 / 14  # VDB's declining-balance rate in the fractional-start example
 PMT55 = -(0.1 * 1000 * 1.1 ** 5.5) / (1.1 ** 5.5 - 1)
 
 # Microsoft's sample results are shown to a few decimals
@@ -101,6 +102,9 @@ TABLE = [
     doc("=VDB(2400,300,10,0,1)", 480.00, 2), doc("=VDB(2400,300,10*12,6,18)", 396.31, 2),
     doc("=VDB(2400,300,10*12,6,18,1.5)", 311.81, 2), doc("=VDB(2400,300,10,0,0.875,1.5)", 315.00, 2),
     ("=VDB(2400,300,10,0,10)", 2100.0), ("=VDB(2400,300,10,0,10,2,TRUE)", 2100.0), ("=VDB(2400,300,10,0,5,2,TRUE)", 2400 - 2400 * 0.8 ** 5),
+    # a fractional start: the depreciation before it (0.5 of period 3) comes off the cost, and the
+    # next period is declining balance on what is left
+    ("=VDB(1,0,14,2.5,3.5,1.25)", (1 - (R + R * (1 - R) + 0.5 * R * (1 - R) ** 2)) * R),
     ("=VDB(2400,300,10,5,4)", "#NUM!"), ("=VDB(2400,300,10,0,11)", "#NUM!"), ("=VDB(2400,3000,10,0,1)", "#NUM!"),
     # coupons (settlement 25-Jan-2011, maturity 15-Nov-2011, semiannual, actual/actual)
     ("=COUPDAYBS(DATE(2011,1,25),DATE(2011,11,15),2,1)", 71.0),

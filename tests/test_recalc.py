@@ -273,9 +273,13 @@ def test_array_formula_cells_are_compared(tmp_path):
             '<c r="C1"><f t="array" ref="C1:C2">A1:A2*3</f><v>3</v></c></row>'
             '<row r="2"><c r="A2"><v>2</v></c><c r="C2"><v>6</v></c></row>')
     _, rep = recalc(_book(tmp_path / "a.xlsx", rows), compare_cached=True)
-    assert rep.formulas == 2 and rep.compared == 2 and rep.array_compared == 1
-    assert rep.array_agree + len(rep.array_mismatches) == 1
-    assert all(m["array"] == "S!C1" for m in rep.array_mismatches)
+    assert rep.formulas == 2 and rep.compared == rep.agree == 2
+    assert rep.array_compared == rep.array_agree == 1 and rep.ok
+    stale = _book(tmp_path / "s.xlsx", rows.replace("<v>6</v>", "<v>99</v>"))
+    _, rep = recalc(stale, compare_cached=True, output=tmp_path / "o.xlsx")
+    assert rep.array_mismatches == [{"cell": "S!C2", "formula": "A1:A2*3", "cached": 99.0, "computed": 6.0,
+                                     "array": "S!C1"}] and not rep.ok
+    assert Workbook.load(tmp_path / "o.xlsx").cached("S", "C2") == 6.0  # -o rewrites the array's cells too
 
 
 def test_many_workbooks_one_summary_table(tmp_path, capsys, monkeypatch):

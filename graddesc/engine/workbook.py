@@ -259,7 +259,7 @@ class Workbook:
             for name, pos, text in link.names:
                 scope = sheets[pos].lower() if pos is not None and 0 <= pos < len(sheets) else None
                 names[(name.lower(), scope)] = text
-            wb.externals[link.index] = External(link.index, link.target, tuple(sheets), cells, names)
+            wb.externals[link.number] = External(link.number, link.target, tuple(sheets), cells, names)
         wb.date1904 = raw.date1904
         wb.application = raw.application
         return wb

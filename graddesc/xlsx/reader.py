@@ -44,7 +44,7 @@ import pyexpat
 import re
 import zipfile
 import zlib
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 from graddesc.errors import WorkbookError
 from graddesc.xlsx.model import col_index, col_letter
@@ -98,7 +98,7 @@ class ExternalLink(NamedTuple):
     """Another workbook a formula refers to as [index]Sheet!A1, with the values the saving application
     cached from it."""
 
-    index: int  # N of [N] in formulas (1-based)
+    number: int  # N of [N] in formulas (1-based)
     target: str  # the linked file as stored ("" when the part names none)
     sheet_names: tuple
     cells: dict  # (sheet position, row, col) -> value (float, str, bool or ErrorValue)
@@ -136,7 +136,7 @@ class RawWorkbook:
         return f"RawWorkbook({self.path!r}, sheets={self.sheets!r}, names={len(self.names)})"
 
 
-def _fail(path, msg):
+def _fail(path, msg) -> NoReturn:
     raise WorkbookError(f"{path}: {msg}")
 
 
@@ -255,7 +255,7 @@ def _rels(path, budget, z, part, external: bool = False) -> dict:
     (then an external target is given as written, e.g. a linked workbook's file name)."""
     folder, base = posixpath.split(part)
     rel_name = posixpath.join(folder, "_rels", base + ".rels")
-    out = {}
+    out: dict = {}
     if rel_name not in z.NameToInfo:
         return out
 
@@ -276,8 +276,8 @@ def _rels(path, budget, z, part, external: bool = False) -> dict:
 
 def _shared_strings(path, budget, z, part) -> list:
     out = []
-    buf = []
-    parts = []
+    buf: list = []
+    parts: list = []
     depth_rph = 0
 
     def start(tag, attrs):
@@ -524,10 +524,10 @@ class _WorkbookPart(NamedTuple):
 
 
 def _workbook_xml(path, budget, z, wb_part) -> _WorkbookPart:
-    sheets = []
+    sheets: list = []
     names = []
     externals = []
-    buf = []
+    buf: list = []
     current = None
     seen_sheets = False
     date1904 = False
@@ -734,7 +734,7 @@ def read_workbook(path, max_total_bytes: int = MAX_TOTAL_BYTES, max_ratio: float
             if (typ.endswith("/sharedStrings") or target.endswith("sharedStrings.xml")) and target in z.NameToInfo:
                 strings = _shared_strings(path, budget, z, target)
                 break
-        dynamic_cm = frozenset()
+        dynamic_cm: frozenset = frozenset()
         for target, typ in rels.values():
             if typ.endswith("/sheetMetadata") and target in z.NameToInfo:
                 dynamic_cm = _dynamic_cm(path, budget, z, target)

@@ -523,15 +523,11 @@ def VDB(cost, salvage, life, start, end, factor=None, no_switch=None):
                 term *= b + 1 - ib
             total += term
         return finite(total)
-    part = 0.0
-    if a != ia:
-        v = c - _inter_vdb(c, s, n, n, ia, f)
-        part += (a - ia) * _inter_vdb(v, s, n, n - ia, 1.0, f)
-    if b != ib:
-        v = c - _inter_vdb(c, s, n, n, ib - 1, f)
-        part += (ib - b) * _inter_vdb(v, s, n, n - (ib - 1), 1.0, f)
-    c2 = c - _inter_vdb(c, s, n, n, ia, f)
-    return finite(_inter_vdb(c2, s, n, n - ia, ib - ia, f) - part)
+    # the depreciation before `start` (periods counted from 0, the last one partial) comes off
+    # the cost; the span is then depreciated as a fresh schedule of end-start periods whose
+    # straight-line share divides by the life left after start (fractional when start is)
+    c2 = c - _inter_vdb(c, s, n, n, a, f)
+    return finite(_inter_vdb(c2, s, n, n - a, b - a, f))
 
 
 # ------------------------------------------------------------------------------ coupons
