@@ -212,17 +212,20 @@ def test_cached_errors_are_compared_and_libreoffice_codes_named(tmp_path):
 def test_without_compare_the_report_lists_what_was_not_evaluated(tmp_path, capsys):
     rows = ('<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>A1*2</f><v>4</v></c><c r="C1"><f>NOSUCHFN(A1)</f>'
             '<v>1</v></c><c r="D1"><f>C1+1</f><v>2</v></c><c r="E1"><f>F1</f><v>0</v></c><c r="F1"><f>E1</f>'
-            '<v>0</v></c><c r="G1"><f>[1]Other!A1</f><v>3</v></c></row>')
+            '<v>0</v></c><c r="G1"><f>[1]Other!A1</f><v>3</v></c><c r="H1"><f>G1+1</f><v>4</v></c></row>')
     path = _book(tmp_path / "n.xlsx", rows)
     _, rep = recalc(path)
     kinds = {n["cell"]: n["kind"] for n in rep.not_evaluated}
     assert kinds == {"S!C1": "unsupported", "S!D1": "unsupported", "S!E1": "circular", "S!F1": "circular",
-                     "S!G1": "external"}
+                     "S!G1": "external", "S!H1": "external"}
+    reasons = {n["cell"]: n["reason"] for n in rep.not_evaluated}
+    assert reasons["S!G1"] == "external workbook [1]: the file holds no values from it (#REF!)"
+    assert reasons["S!H1"] == "depends on S!G1 (external workbook [1])"
     assert not rep.ok
     assert main(["recalc", str(path)]) == 1
     out = capsys.readouterr().out
-    assert out.strip().splitlines()[-1].startswith("INCOMPLETE: 1 of 6 formula cells evaluated")
-    assert "5 not evaluated (2 circular, 1 external, 2 unsupported)" in out
+    assert out.strip().splitlines()[-1].startswith("INCOMPLETE: 1 of 7 formula cells evaluated")
+    assert "6 not evaluated (2 circular, 2 external, 2 unsupported)" in out
     assert "NOT EVALUATED S!C1 (unsupported): unknown function NOSUCHFN()" in out
     clean = _book(tmp_path / "c.xlsx", '<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>A1*2</f><v>4</v></c></row>')
     assert main(["recalc", str(clean)]) == 0

@@ -534,9 +534,17 @@ class Workbook:
         if missing and self.order:
             for k, why in missing.items():
                 out[k] = ("external", why)
-            for k in self.downstream(set(missing)):
-                if k not in out:
-                    out[k] = ("external", "depends on a cell reading an external workbook the file holds no values of")
+            root = dict.fromkeys(missing)  # key -> the missing-link cell it depends on (None: itself)
+            shapes = self._shapes
+            for k in self.order:  # evaluation order: a cell's dependencies come before it
+                if k in root or k in out:
+                    continue
+                for d in self._deps(k, shapes[k]):
+                    if d in root:
+                        src = root[d] if root[d] is not None else d
+                        root[k] = src
+                        out[k] = ("external", f"depends on {self.where(src)} ({missing[src].split(':')[0]})")
+                        break
         return out
 
     def results(self, sheet: str | None = None):
