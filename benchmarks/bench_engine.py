@@ -11,7 +11,7 @@ lr, beta1, beta2, eps:
 Then, each in a fresh process so that peaks do not mix:
   graddesc     read the .xlsx from disk + compile + evaluate: seconds, peak RSS (whole process)
   formulas     the `formulas` package (ExcelModel().loads().finish(), calculate()), 1k and 10k only
-  LibreOffice  full recalculation, 10k and 100k, when installed: graddesc.libreoffice's start +
+  LibreOffice  full recalculation, 10k and 100k, when installed: graddesc.witnesses.libreoffice's start +
                load + calculateAll() (values not read back), or else soffice --convert-to with
                OOXMLRecalcMode=0 in a fresh profile (cold start included either way)
 and the engine's last a and b must equal a plain-Python computation of the same recurrence bit

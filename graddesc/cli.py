@@ -126,14 +126,30 @@ def cmd_verify(args) -> int:
 def cmd_recalc(args) -> int:
     from graddesc import recalc
 
-    _, report = recalc.recalc(args.path, compare_cached=args.compare_cached, output=args.output)
+    try:
+        paths = recalc.workbook_paths(args.paths)
+    except FileNotFoundError as e:
+        raise InputError(f"{e.args[0]}: no such file or folder") from None
+    many = len(args.paths) > 1 or any(os.path.isdir(p) for p in args.paths)
+    if not many:
+        _, report = recalc.recalc(paths[0], compare_cached=args.compare_cached, output=args.output)
+        if args.json:
+            print(json.dumps(report.to_json(), indent=2))
+        else:
+            print(report.text())
+        return 0 if report.ok else 1
+    if args.output:
+        raise InputError("-o/--output: give one workbook, not several")
+    if not paths:
+        raise InputError(f"{', '.join(args.paths)}: no .xlsx/.xlsm workbook found")
+    rows = recalc.audit(paths, jobs=args.jobs)
     if args.json:
-        print(json.dumps(report.to_json(), indent=2))
+        print(json.dumps(rows, indent=2))
     else:
-        print(report.text())
-        if args.output:
-            print(f"wrote {args.output}")
-    return 0 if report.ok else 1
+        print(recalc.summary_table(rows))
+    bad = any(r.get("crash") or r.get("error") or r["disagree"] or r["not_evaluated"]
+              or r["array_agree"] < r["array_compared"] for r in rows)
+    return 1 if bad else 0
 
 
 def cmd_plot(args) -> int:
@@ -204,13 +220,22 @@ def make_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("recalc", help="recompute any .xlsx/.xlsm and compare with its cached values",
                        description="Evaluate every formula of any workbook with graddesc's engine (macros are "
-                                   "ignored, never run). Exit 0 when every compared cell agrees, 1 when some "
-                                   "disagree, 2 on bad input.")
-    s.add_argument("path", help="workbook (.xlsx or .xlsm)")
+                                   "ignored, never run) and list what could not be evaluated (unsupported, "
+                                   "circular, external). With several workbooks or a folder: compare each with "
+                                   "its cached values and print one summary table. Exit 0 when every formula "
+                                   "cell was evaluated and every compared cell agrees; 1 when some disagree, "
+                                   "were not evaluated, or the file holds no cached value to compare; 2 on "
+                                   "bad input.")
+    s.add_argument("paths", nargs="+", metavar="PATH", help="workbook (.xlsx or .xlsm), several, or folders")
     s.add_argument("--compare-cached", action="store_true",
-                   help="compare each computed value with the value cached in the file")
+                   help="compare each computed value with the value cached in the file (always on for "
+                        "several workbooks)")
+    s.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
+                   help="audit N workbooks at once, a process each (default 1)")
     s.add_argument("--json", action="store_true", help="print a machine-readable report")
-    s.add_argument("-o", "--output", metavar="OUT.xlsx", help="write a copy whose cached values are the engine's")
+    s.add_argument("-o", "--output", metavar="OUT.xlsx",
+                   help="write a copy whose cached values are the engine's (a cell not evaluated is written "
+                        "without a value, and listed)")
     s.set_defaults(func=cmd_recalc)
 
     s = sub.add_parser("plot", help="draw loss.png and paths.png",

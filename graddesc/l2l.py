@@ -224,7 +224,6 @@ def meta_train(seed: int = 0, progress=None, workers: int | None = None, **setti
         raise ValueError(f"unknown training settings: {', '.join(sorted(unknown))}")
     s = {**DEFAULT_SETTINGS, **settings}
     iters, P, N, T = int(s["iters"]), int(s["population"]), int(s["problems"]), int(s["unroll"])
-    sigma, meta_lr = float(s["sigma"]), float(s["meta_lr"])
     if P < 2 or P % 2:
         raise ValueError("population must be an even number >= 2 (antithetic pairs)")
     if min(iters, N, T, int(s["val_problems"]), int(s["val_every"])) < 1:
@@ -319,22 +318,16 @@ def to_json(result: TrainResult) -> dict:
 
 
 def write_json(result: TrainResult, path=WEIGHTS_PATH) -> str:
-    """Write the weights file atomically (a temporary file renamed over the target)."""
-    from graddesc.errors import InputError
+    """Write the weights file atomically, as the workbook is written (writer.write_atomic: a fresh
+    temporary file beside the target, flushed to disk, then renamed over it)."""
+    from graddesc.errors import GraddescError, InputError
+    from graddesc.xlsx.writer import write_atomic
 
     path = os.fspath(path)
-    tmp = path + ".tmp"
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(to_json(result), f, indent=2)
-            f.write("\n")
-        os.replace(tmp, path)
-    except OSError as e:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
-        raise InputError(f"{path}: cannot write the weights file: {e.strerror or e}") from None
+        write_atomic(path, (json.dumps(to_json(result), indent=2) + "\n").encode("utf-8"))
+    except GraddescError as e:
+        raise InputError(f"{e} (the weights file)") from None
     return path
 
 

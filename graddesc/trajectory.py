@@ -94,6 +94,7 @@ def run(opt: Optimizer, hp: dict, data: Data, epochs: int,
                 rows = {k: np.array(v[lo:], dtype=np.float64) for k, v in cols.items()}
                 rows.update(grad=G[lo:i + 1], loss=loss[lo:i + 1], p=P[lo:i + 1], new=NP[lo:i + 1],
                             x=xs[lo:i + 1], y=ys[lo:i + 1], pred=pred[lo:i + 1])
+                assert opt.epoch_fn is not None  # a unit with epoch columns has one
                 ep = opt.epoch_fn(hp, ep, rows)
                 for k, v in ep.items():
                     if k != "first_step":

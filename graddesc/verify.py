@@ -8,6 +8,7 @@ import math
 import os
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -17,7 +18,9 @@ from graddesc.optimizers import REGISTRY
 from graddesc.trajectory import run
 from graddesc.workbook import layout, teaching
 from graddesc.workbook.build import bulk_work
-from graddesc.xlsx.model import col_index, col_letter
+from graddesc.workbook.data_sheet import read_data, read_named
+from graddesc.workbook.optimizer_sheet import read_hypers
+from graddesc.xlsx.model import col_index
 
 # Engine vs numpy.  Both compute the same IEEE-754 double operations in the same order (+ - * /
 # and sqrt are correctly rounded; ^ and numpy's ** both call the C library's pow), so they agree
@@ -94,6 +97,34 @@ def gnumeric_check(wb, values) -> WitnessCheck:
 def _rowcol(addr: str) -> tuple[int, int]:
     i = len(addr.rstrip("0123456789"))
     return int(addr[i:]), col_index(addr[:i])
+
+
+class Expected(NamedTuple):
+    """numpy's value of one formula cell."""
+
+    addr: str  # "A1" on the plan's sheet
+    group: object  # cells of one group (a column) share the scale their differences are measured on
+    value: float
+    step: int | None  # the step it belongs to (None on the teaching sheets)
+    opscale: float = 0.0  # the size of what the formula cancels, when larger than the group's scale
+
+
+class Plan(NamedTuple):
+    """What one sheet should hold: numpy's numbers, and the text of its text-valued formulas."""
+
+    sheet: str
+    cells: list[Expected]
+    texts: dict[str, str]
+
+
+class Agreement(NamedTuple):
+    """How one source (the engine, LibreOffice) agrees with numpy on one sheet."""
+
+    cells: int
+    max_abs: float
+    max_rel: float
+    errors_agree: int  # cells where both sides are an error / non-finite (a diverged run)
+    diverged_at: int | None  # the first step where numpy diverged
 
 
 @dataclass
@@ -233,104 +264,67 @@ def _number(v):
     return None
 
 
-def _read_inputs(wb, path=""):
-    """Data, start values and the sheets to check, all read from the workbook itself."""
+def _read_inputs(wb):
+    """Data and start values, read from the workbook itself."""
     if layout.DATA_SHEET not in wb.sheet_names:
         raise InputError(f"{wb.path}: no '{layout.DATA_SHEET}' sheet: not a graddesc workbook")
-    xs, ys = [], []
-    row = 2
-    while True:
-        vx, vy = wb.value(layout.DATA_SHEET, f"A{row}"), wb.value(layout.DATA_SHEET, f"B{row}")
-        if vx is None and vy is None:
-            break
-        fx, fy = _number(vx), _number(vy)
-        if fx is None or fy is None or not (math.isfinite(fx) and math.isfinite(fy)):
-            bad = f"A{row}" if fx is None else f"B{row}"
-            raise InputError(f"{wb.path}: {layout.DATA_SHEET}!{bad} must be a number, got {vx if fx is None else vy!r}")
-        xs.append(fx)
-        ys.append(fy)
-        row += 1
-    if not xs:
-        raise InputError(f"{wb.path}: the data sheet has no rows")
-    start = []
-    for name in ("start_a", "start_b"):
-        v = _named_number(wb, name)
-        start.append(v)
-    return problem.Data(np.array(xs), np.array(ys)), tuple(start)
+    where = f"{wb.path}: "
+    data = read_data(wb.value, where)
+    return data, (read_named(wb.value, "start_a", where), read_named(wb.value, "start_b", where))
 
 
-def _named_number(wb, name):
-    try:
-        sheet, addr = wb.resolve_name(name)
-    except KeyError:
-        raise InputError(f"{wb.path}: defined name {name} is missing") from None
-    v = _number(wb.value(sheet, addr))
-    if v is None or not math.isfinite(v):
-        raise InputError(f"{wb.path}: {sheet}!{addr} ({name}) must be a number, got {wb.value(sheet, addr)!r}")
-    return v
-
-
-def _hyperparameters(wb, opt, path=""):
-    hp = {}
-    for h in opt.hypers:
-        name = opt.defined_name(h.name)
-        try:
-            sheet, addr = wb.resolve_name(name)
-        except KeyError:
-            raise InputError(f"{wb.path}: defined name {name} is missing") from None
-        hp[h.name] = h.check(wb.value(sheet, addr), where=f"{sheet}!{addr}")
-    if opt.check_fn:
-        opt.check_fn(hp)
-    return hp
-
-
-def _steps(wb, sheet):
+def _steps(wb, opt):
+    """How many step rows opt's sheet has: its step counter runs 1, 2, ... down the table."""
+    t = layout.table_column(opt, "t", None).letter
     n = 0
-    while _number(wb.value(sheet, f"A{layout.step_row(n + 1)}")) == n + 1:
+    while _number(wb.value(opt.name, f"{t}{layout.step_row(n + 1)}")) == n + 1:
         n += 1
     return n
 
 
-def expected_columns(tr, cols, data_n):
-    """numpy's value for every table column: {col: array over steps}."""
-    out = {}
+def _numerical_gradient(tr, param):
+    """(e(p+h) - e(p))/h, the sheet's check of de/da (param 0) or de/db (1), from the maths."""
     h = problem.NUMERIC_STEP
     a, b = tr.p[:, 0], tr.p[:, 1]
+    if param == 1:
+        return ((a * tr.x + (b + h) - tr.y) ** 2 - tr.loss) / h
+    return (((a + h) * tr.x + b - tr.y) ** 2 - tr.loss) / h
+
+
+# the step table's own columns -> numpy's value over the steps (param: 0 a, 1 b); every other
+# column is an optimizer state column, in tr.columns
+_NUMPY_COLUMNS = {
+    "x": lambda tr, param: tr.x,
+    "y": lambda tr, param: tr.y,
+    "p": lambda tr, param: tr.p[:, param],
+    "pred": lambda tr, param: tr.pred,
+    "loss": lambda tr, param: tr.loss,
+    "grad": lambda tr, param: tr.grad[:, param],
+    "new": lambda tr, param: tr.new_p[:, param],
+    "num_grad": _numerical_gradient,
+}
+
+
+def expected_columns(tr, cols):
+    """numpy's value for every table column with a formula: {col: array over steps}."""
+    out = {}
     with np.errstate(all="ignore"):
         for c in cols:
-            if c.key in ("t", "epoch"):
+            if c.key in ("t", "epoch"):  # constants
                 continue
-            if c.key == "x":
-                v = tr.x
-            elif c.key == "y":
-                v = tr.y
-            elif c.key == "p":
-                v = tr.p[:, c.param]
-            elif c.key == "pred":
-                v = tr.pred
-            elif c.key == "loss":
-                v = tr.loss
-            elif c.key == "grad":
-                v = tr.grad[:, c.param]
-            elif c.key == "new":
-                v = tr.new_p[:, c.param]
-            elif c.key == "num_grad":
-                if c.param == 1:
-                    v = ((a * tr.x + (b + h) - tr.y) ** 2 - tr.loss) / h
-                else:
-                    v = (((a + h) * tr.x + b - tr.y) ** 2 - tr.loss) / h
+            if c.key in _NUMPY_COLUMNS:
+                out[c.col] = _NUMPY_COLUMNS[c.key](tr, c.param)
             else:
                 arr = tr.columns[c.key]
-                v = arr if arr.ndim == 1 else arr[:, c.param]
-            out[c.col] = v
+                out[c.col] = arr if arr.ndim == 1 else arr[:, c.param]
     return out
 
 
-def expected_cells(tr, opt, steps, n):
-    """[(address, numpy value, step)] for every formula cell of an optimizer sheet that has a numpy
+def expected_cells(tr, opt, steps, n) -> list[Expected]:
+    """numpy's value of every formula cell of an optimizer sheet that has a numpy
     counterpart: the step table, then the per-epoch table (complete epochs only)."""
     cols = layout.table_columns(opt)
-    per_col = expected_columns(tr, cols, n)
+    per_col = expected_columns(tr, cols)
     out = []
     h = problem.NUMERIC_STEP
     for step in range(1, steps + 1):
@@ -340,7 +334,7 @@ def expected_cells(tr, opt, steps, n):
                 # a difference quotient (e(b+h) - e(b))/h cancels two numbers of the loss's size:
                 # its rounding (and LibreOffice's snapping to 0) scales with loss/h, not with itself
                 opscale = abs(float(tr.loss[step - 1])) / h if c.key == "num_grad" else 0.0
-                out.append((f"{c.letter}{row}", c.col, float(per_col[c.col][step - 1]), step, opscale))
+                out.append(Expected(f"{c.letter}{row}", c.col, float(per_col[c.col][step - 1]), step, opscale))
     ecols = layout.epoch_columns(opt, cols[-1].col + 2)
     for epoch in range(1, steps // n + 1):
         row = layout.epoch_row(epoch)
@@ -349,20 +343,20 @@ def expected_cells(tr, opt, steps, n):
                 continue
             arr = tr.epoch_columns[c.key]
             v = arr[epoch] if arr.ndim == 1 else arr[epoch, c.param]
-            out.append((f"{c.letter}{row}", c.col, float(v), epoch * n, 0.0))
+            out.append(Expected(f"{c.letter}{row}", c.col, float(v), epoch * n))
     return out
 
 
-def _compare(rep: SheetReport, sheet, cells, get, get_formula, source, rtol, atol_scale,
-             diverged_cells=frozenset()):
+def _compare(rep: SheetReport, sheet, cells: list[Expected], get, get_formula, source, rtol, atol_scale,
+             diverged_cells=frozenset()) -> Agreement:
     """Compare every cell; a spreadsheet error agrees with numpy only where numpy diverged (inf or
     nan) at that cell or upstream of it (`diverged_cells`: addresses fed by a non-finite value,
     as Excel propagates an error value); a number never agrees with an error.  Differences are
     measured against the column's scale (its largest finite |value|) as explained at the top."""
     scale: dict = {}
-    for _, col, exp, _, _ in cells:
-        if math.isfinite(exp) and abs(exp) > scale.get(col, 0.0):
-            scale[col] = abs(exp)
+    for cell in cells:
+        if math.isfinite(cell.value) and abs(cell.value) > scale.get(cell.group, 0.0):
+            scale[cell.group] = abs(cell.value)
     n = 0
     max_abs = max_rel = 0.0
     errors_agree = 0
@@ -403,49 +397,49 @@ def _compare(rep: SheetReport, sheet, cells, get, get_formula, source, rtol, ato
         if diff > allowed:
             rep.mismatches.append(Mismatch(sheet, addr, formula, exp, num, step, source,
                                            f"differs by {diff:.3g} (relative {rel:.3g})"))
-    return n, max_abs, max_rel, errors_agree, diverged
+    return Agreement(n, max_abs, max_rel, errors_agree, diverged)
 
 
 def _diverged_by_sheet(wb, plans) -> dict:
     """{sheet: addresses} of the cells that numpy's non-finite values flow into, anywhere in the
     workbook (a teaching sheet referencing a diverged optimizer sheet diverges too)."""
-    seeds = {wb.key(sheet, addr) for sheet, cells, _ in plans for addr, _, exp, _, _ in cells
-             if not math.isfinite(exp)}
+    seeds = [f"'{plan.sheet.replace(chr(39), chr(39) * 2)}'!{cell.addr}" for plan in plans for cell in plan.cells
+             if not math.isfinite(cell.value)]
     out: dict = {}
     if not seeds:
         return out
-    from graddesc.engine.compiler import split_key
-
-    for s, r, c in map(split_key, wb.downstream(seeds)):
-        out.setdefault(wb.sheet_names[s], set()).add(f"{col_letter(c)}{r}")
+    for cell in wb.dependants(seeds):
+        sheet, _, addr = cell.rpartition("!")
+        out.setdefault(sheet, set()).add(addr)
     return out
 
 
-def _optimizer_plans(wb, path):
-    data, start = _read_inputs(wb, path)
+def _optimizer_plans(wb, path) -> list[Plan]:
+    data, start = _read_inputs(wb)
     plans = []
     for sheet in wb.sheet_names:
         opt = REGISTRY.get(sheet)
         if opt is None:
             continue
-        hp = _hyperparameters(wb, opt, path)
-        steps = _steps(wb, sheet)
+        hp = read_hypers(wb.value, opt)
+        steps = _steps(wb, opt)
         if steps == 0:
-            raise InputError(f"{path}: sheet {sheet} has no step rows (column A from row {layout.FIRST_STEP_ROW})")
+            raise InputError(f"{path}: sheet {sheet} has no step rows (column {layout.table_column(opt, 't', None).letter} "
+                             f"from row {layout.FIRST_STEP_ROW})")
         tr = run(opt, hp, data, -(-steps // len(data)), start=start)
-        plans.append((sheet, expected_cells(tr, opt, steps, len(data)), {}))
+        plans.append(Plan(sheet, expected_cells(tr, opt, steps, len(data)), {}))
     return plans
 
 
-def _teaching_plans(wb):
+def _teaching_plans(wb) -> list[Plan]:
     """The teaching sheets (compare, sparse, global_min): numpy's value for each numeric formula
     cell and the expected text of the others, from graddesc.workbook.teaching."""
     def read(sheet, addr):
         return wb.value(sheet, addr) if sheet in wb.sheet_names else None
 
     floats, texts = teaching.expected_cells(read), teaching.expected_text(read)
-    return [(sheet, [(addr, f"{sheet}:{addr.rstrip('0123456789')}", float(exp), None, 0.0)
-                     for addr, exp in floats[sheet].items()], texts.get(sheet, {}))
+    return [Plan(sheet, [Expected(addr, f"{sheet}:{addr.rstrip('0123456789')}", float(exp), None)
+                         for addr, exp in floats[sheet].items()], texts.get(sheet, {}))
             for sheet in floats if sheet in wb.sheet_names]
 
 
@@ -457,15 +451,16 @@ def verify_workbook(wb, libreoffice_values=None, path=""):
     for sheet, cells, texts in plans:
         rep = SheetReport(sheet)
         dv = diverged.get(sheet, set())
-        rep.cells, rep.max_abs, rep.max_rel, rep.agree_errors, rep.diverged_at = _compare(
-            rep, sheet, cells, wb.value, wb.formula, "engine", RTOL, ATOL_SCALE, dv)
+        agreed = _compare(rep, sheet, cells, wb.value, wb.formula, "engine", RTOL, ATOL_SCALE, dv)
+        rep.cells, rep.max_abs, rep.max_rel = agreed.cells, agreed.max_abs, agreed.max_rel
+        rep.agree_errors, rep.diverged_at = agreed.errors_agree, agreed.diverged_at
         sources = [("engine", wb.value)]
         if libreoffice_values is not None:
             lo = libreoffice_values.get(sheet, {})
             lo_rep = SheetReport(sheet)
-            rep.lo_cells, rep.lo_max_abs, rep.lo_max_rel, _, _ = _compare(
-                lo_rep, sheet, cells, lambda s, a, lo=lo: lo.get(a), None, "libreoffice", LO_RTOL,
-                LO_ATOL_SCALE, dv)
+            lo_agreed = _compare(lo_rep, sheet, cells, lambda s, a, lo=lo: lo.get(a), None, "libreoffice", LO_RTOL,
+                                 LO_ATOL_SCALE, dv)
+            rep.lo_cells, rep.lo_max_abs, rep.lo_max_rel = lo_agreed.cells, lo_agreed.max_abs, lo_agreed.max_rel
             rep.lo_max_rel_cell = lo_rep.max_rel_cell
             rep.mismatches.extend(lo_rep.mismatches)
             sources.append(("libreoffice", lambda s, a, lo=lo: lo.get(a)))

@@ -35,6 +35,7 @@ TABLE = [
     ('=_xlfn.SWITCH(3,1,"Sunday",2,"Monday",3,"Tuesday","No match")', "Tuesday"),
     ('=_xlfn.SWITCH(99,1,"Sunday",2,"Monday","No match")', "No match"), ('=_xlfn.SWITCH(99,1,"Sunday")', "#N/A"),
     ('=_xlfn.SWITCH("B","a",1,"b",2)', 2.0), ("=_xlfn.SWITCH(C2,1,2)", "#DIV/0!"),
+    ("=_xlfn.SWITCH(FALSE,E9,1,2)", 2.0), ("=_xlfn.SWITCH(0,E9,1,2)", 1.0), ('=_xlfn.SWITCH("",E9,1,2)', 2.0),
     ('=CHOOSE(2,"a","b","c")', "b"), ('=CHOOSE(2.9,"a","b","c")', "b"), ('=CHOOSE(4,"a","b","c")', "#VALUE!"),
     ('=CHOOSE(0,"a")', "#VALUE!"), ("=CHOOSE(2,1/0,7)", 7.0), ("=SUM(CHOOSE(2,A1:A3,B1:B3))", 60.0),
     ("=SUM(CHOOSE({1,2},1,2))", 3.0), ("=SUMPRODUCT(CHOOSE({1;2},A1:A2,B1:B2))", 21.0),
@@ -46,6 +47,18 @@ TABLE = [
     ("=INDEX(A1:B3,2)", "#REF!"), ("=INDEX({1,2;3,4},2)", 3.0), ("=INDEX(A1:B3,2,2,1)", 20.0), ("=INDEX(A1:B3,2,2,2)", "#REF!"),
     ("=INDEX(A:A,5)", 0.0), ("=SUM(INDEX(A:B,0,2))", 60.0), ("=INDEX(C2,1,1)", "#DIV/0!"),
     ("=ROWS(A:A)", 1048576.0), ("=COLUMNS(2:2)", 16384.0), ("=ROWS(C2)", 1.0), ("=COLUMNS(A1:C7)", 3.0),
+    # LAMBDA, called in place, through LET, and given to MAP / REDUCE / SCAN / BYROW / BYCOL / MAKEARRAY
+    ("=_xlfn.LAMBDA(_xlpm.x,_xlpm.x+1)(1)", 2.0), ("=_xlfn.LAMBDA(_xlpm.x,_xlpm.y,_xlpm.x*_xlpm.y)(3,4)", 12.0),
+    ("=_xlfn.LAMBDA(_xlpm.x,_xlpm.x)(1,2)", "#VALUE!"), ("=_xlfn.LET(_xlpm.f,_xlfn.LAMBDA(_xlpm.x,_xlpm.x*10),f(3))", 30.0),
+    ("=SUM(_xlfn.MAP(A1:A3,_xlfn.LAMBDA(_xlpm.a,IF(_xlpm.a>1,_xlpm.a*_xlpm.a,_xlpm.a))))", 14.0),
+    ("=SUM(_xlfn.MAP(A1:A3,B1:B3,_xlfn.LAMBDA(_xlpm.a,_xlpm.b,_xlpm.a*_xlpm.b)))", 140.0),
+    ("=_xlfn.REDUCE(,A1:A3,_xlfn.LAMBDA(_xlpm.a,_xlpm.b,_xlpm.a+_xlpm.b^2))", 14.0),
+    ("=INDEX(_xlfn.SCAN(1,{1,2,3},_xlfn.LAMBDA(_xlpm.a,_xlpm.b,_xlpm.a*_xlpm.b)),1,3)", 6.0),
+    ("=SUM(_xlfn.BYROW({1,2;3,4},_xlfn.LAMBDA(_xlpm.r,MAX(_xlpm.r))))", 6.0),
+    ("=SUM(_xlfn.BYCOL({1,2;3,4},_xlfn.LAMBDA(_xlpm.c,MIN(_xlpm.c))))", 3.0),
+    ("=SUM(_xlfn.MAKEARRAY(3,3,_xlfn.LAMBDA(_xlpm.r,_xlpm.c,_xlpm.r*_xlpm.c)))", 36.0),
+    ("=INDEX(_xlfn.MAKEARRAY(2,3,_xlfn.LAMBDA(_xlpm.r,_xlpm.c,_xlpm.r*10+_xlpm.c)),2,3)", 23.0),
+    ("=SUM(_xlfn.BYROW({1,2;3,4},_xleta.SUM))", 10.0), ("=SUM(_xlfn.MAP({1,-2},_xleta.ABS))", 3.0),  # SUM as a value
     # _xlfn. / _xlws. prefixes
     ("=_xlfn.SUM(1,2)", 3.0), ("=_xlfn._xlws.SUM(1,2)", 3.0),
     # ROW / COLUMN: the formula's own cell, a range's first, all of them in an array context
@@ -138,3 +151,31 @@ def test_array_formula_errors_fill_the_range():
     wb.evaluate(strict=False)
     assert str(wb.value("S", "D1")) == "#NAME?" and str(wb.value("S", "D2")) == "#NAME?"
     assert "S!D2" in dict(wb.skipped_cells())
+
+
+def test_cells_beyond_an_array_formulas_result_see_na_arguments():
+    """Excel pads an array formula's array arguments with #N/A up to the range's size: functions
+    that look at errors show what they make of #N/A there."""
+    wb = _array_book({"D1:D4": "=ISNA(A1:A3)", "E1:E4": "=ISNUMBER(A1:A3)", "F1:F4": "=IFERROR(A1:A3*2,-1)",
+                      "G1:G4": "=A1:A3+SUM(B1:B3)"})
+    wb.evaluate()
+    v = lambda a: wb.value("S", a)  # noqa: E731
+    assert [v("D1"), v("D4")] == [False, True] and [v("E3"), v("E4")] == [True, False]
+    assert [v("F3"), v("F4")] == [6.0, -1.0] and v("G1") == 61.0 and str(v("G4")) == "#N/A"
+
+
+def test_a_spill_reference_reads_the_dynamic_arrays_range():
+    wb = _array_book({"D1:D3": "=A1:A3*2"}, dynamic=("D1:D3",))
+    wb.set_cell(0, 1, 5, formula="=SUM(_xlfn.ANCHORARRAY(D1))")  # how files store D1#
+    wb.set_cell(0, 2, 5, formula="=ROWS(D1#)")
+    wb.set_cell(0, 3, 5, formula="=SUM(A1#)")
+    wb.evaluate()
+    assert wb.value("S", "E1") == 12.0 and wb.value("S", "E2") == 3.0
+    assert str(wb.value("S", "E3")) == "#REF!"  # A1 anchors no array
+
+
+def test_a_defined_name_holding_a_lambda_is_called_like_a_function():
+    wb = Workbook.from_cells({"S": {"A1": "=Hypot(3,4)", "A2": "=NOSUCHFN(1)"}},
+                             {"Hypot": "_xlfn.LAMBDA(_xlpm.a,_xlpm.b,SQRT(_xlpm.a^2+_xlpm.b^2))"}).evaluate(strict=False)
+    assert wb.value("S", "A1") == 5.0
+    assert dict(wb.skipped_cells())["S!A2"] == "unknown function NOSUCHFN()"

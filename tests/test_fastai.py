@@ -14,7 +14,7 @@ from graddesc.trajectory import run
 from graddesc.workbook.build import build
 from tests.witnesses import require_torch
 
-N = 30
+N = len(make_data())  # samples per epoch
 EPOCH_SHEETS = ["adagrad_fastai", "adagrad_ann", "eve_fastai", "adam_ann", "sgd_step", "adam_sgdr"]
 
 

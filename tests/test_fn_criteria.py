@@ -52,7 +52,8 @@ TABLE = [
     ('=COUNTIF(A2:A5,"*")', 4.0), ('=COUNTIF(A2:A5,"?????es")', 2.0),
     # COUNTIF: the criteria rules
     ("=COUNTIF(AA1:AA10,5)", 2.0), ('=COUNTIF(AA1:AA10,"5")', 2.0), ('=COUNTIF(AA1:AA10,"=5")', 2.0),
-    ('=COUNTIF(AA1:AA10,">4")', 2.0), ('=COUNTIF(AA1:AA10,"<>5")', 8.0), ("=COUNTIF(AA1:AA10,TRUE)", 1.0),
+    ('=COUNTIF(AA1:AA10,">4")', 2.0), ('=COUNTIF(AA1:AA10,"<>5")', 9.0),
+    ('=COUNTIF(AA1:AA10,"<>")', 9.0), ('=COUNTIF(AA1:AA10,"<")', 0.0), ('=COUNTIF(AA1:AA10,">=")', 0.0), ("=COUNTIF(AA1:AA10,TRUE)", 1.0),
     ('=COUNTIF(AA1:AA10,"TRUE")', 1.0), ("=COUNTIF(AA1:AA10,1)", 0.0), ('=COUNTIF(AA1:AA10,"")', 2.0),
     ('=COUNTIF(AA1:AA10,"=")', 1.0), ('=COUNTIF(AA1:AA10,"<>")', 9.0), ('=COUNTIF(AA1:AA10,"#N/A")', 1.0),
     ("=COUNTIF(AA1:AA10,AA6)", 1.0), ('=COUNTIF(AA1:AA10,"a*b")', 2.0), ('=COUNTIF(AA1:AA10,"a~*b")', 1.0),
@@ -71,6 +72,9 @@ TABLE = [
     ("=SUMIF(D2:D5,300000,E2:E5)", 21000.0), ('=SUMIF(D2:D5,">"&F2,E2:E5)', 49000.0),
     ('=SUMIF(H2:H7,"Fruits",J2:J7)', 2000.0), ('=SUMIF(H2:H7,"Vegetables",J2:J7)', 12000.0),
     ('=SUMIF(I2:I7,"*es",J2:J7)', 4300.0), ('=SUMIF(H2:H7,"",J2:J7)', 400.0),
+    # SUMIF: the sum range is taken in the criteria range's shape from its top-left cell
+    ('=SUMIF(D2:D5,">160000",E2)', 63000.0), ('=SUMIF(D2:D5,">160000",E2:E3)', 63000.0),
+    ('=AVERAGEIF(D2:D5,">250000",E2)', 24500.0), ('=SUMIF(D2:D3,">0",E2:E5)', 21000.0),
     # SUMIF: matching errors in the sum range propagate, numeric text is not added
     ('=SUMIF(AA1:AA10,"<>",AB1:AB10)', 1007.0), ('=SUMIF(AC1:AC2,">0")', 1.0),
     ('=SUMIF(AC2:AC3,">0",AC1:AC2)', "#DIV/0!"), ('=SUMIF(AA1:AA3,5,AA1:AA3)', 5.0),
@@ -215,3 +219,37 @@ def test_subtotal_aggregate_table(formula, expected):
         assert str(got) == expected, formula
     else:
         assert isinstance(got, float) and got == pytest.approx(expected, rel=1e-12), formula
+
+
+NESTED = {"A1": 1.0, "A2": 2.0, "A3": "=SUBTOTAL(9,A1:A2)", "A4": 4.0, "A5": "=AGGREGATE(9,4,A1:A2)",
+          "B1": "=SUM(A1:A2)"}
+
+
+@pytest.mark.parametrize("formula,expected", [
+    # cells holding SUBTOTAL / AGGREGATE inside the references are left out (SUBTOTAL always,
+    # AGGREGATE with options 0-3) to avoid counting them twice; other formulas count
+    ("=SUBTOTAL(9,A1:A5)", 7.0), ("=SUBTOTAL(109,A1:A5)", 7.0), ("=SUBTOTAL(3,A1:A5)", 3.0),
+    ("=AGGREGATE(9,0,A1:A5)", 7.0), ("=AGGREGATE(9,3,A1:A5)", 7.0), ("=AGGREGATE(9,4,A1:A5)", 13.0),
+    ("=AGGREGATE(9,6,A1:A5)", 13.0), ("=AGGREGATE(14,1,A1:A5,1)", 4.0), ("=AGGREGATE(14,5,A1:A5,1)", 4.0),
+    ("=SUBTOTAL(9,A1:A5,B1)", 10.0), ("=SUM(A1:A5)", 13.0),
+])
+def test_nested_subtotals_are_skipped(formula, expected):
+    assert evaluate_formula(formula, NESTED) == pytest.approx(expected, rel=1e-12)
+
+
+def test_hidden_and_filtered_rows_when_the_workbook_reports_them():
+    """Row 2 hidden by hand, row 3 hidden by a filter (as sets of (sheet index, row) on the
+    workbook): SUBTOTAL 1-11 leaves out filtered rows, 101-111 both; AGGREGATE options 1/3/5/7
+    both; without the sets every row counts."""
+    from graddesc.engine import Workbook
+    cells = {"A1": 1.0, "A2": 2.0, "A3": 4.0, "A4": 8.0,
+             "B1": "=SUBTOTAL(9,A1:A4)", "B2": "=SUBTOTAL(109,A1:A4)", "B3": "=AGGREGATE(9,5,A1:A4)",
+             "B4": "=AGGREGATE(9,4,A1:A4)", "B5": "=AGGREGATE(14,7,A1:A4,2)", "B6": "=SUBTOTAL(3,A1:A4)"}
+    wb = Workbook.from_cells({"Sheet1": cells})
+    wb.hidden_rows = {(0, 2), (0, 3)}
+    wb.filtered_rows = {(0, 3)}
+    wb.evaluate()
+    got = [wb.value("Sheet1", f"B{i}") for i in range(1, 7)]
+    assert got == [11.0, 9.0, 9.0, 15.0, 1.0, 3.0]
+    plain = Workbook.from_cells({"Sheet1": cells}).evaluate()
+    assert [plain.value("Sheet1", f"B{i}") for i in range(1, 7)] == [15.0, 15.0, 15.0, 15.0, 4.0, 4.0]

@@ -182,6 +182,16 @@ TABLE = [
     ('=TIMEVALUE("12:00 PM")', 0.5), ('=TIMEVALUE("6 PM")', 0.75), ('=TIMEVALUE("30:00")', 0.25),
     ('=TIMEVALUE("10:60")', "#VALUE!"), ('=TIMEVALUE("13:00 PM")', "#VALUE!"), ('=TIMEVALUE("8/22/2011")', 0.0),
     ('=TIMEVALUE("noon")', "#VALUE!"), ("=TIMEVALUE(0.5)", "#VALUE!"),
+    # Analysis ToolPak functions take no logical values; YEARFRAC looks at its basis first
+    ("=EDATE(A4,1)", "#VALUE!"), ("=EOMONTH(1,A4)", "#VALUE!"), ("=WEEKNUM(A4)", "#VALUE!"),
+    ("=NETWORKDAYS(A4,10)", "#VALUE!"), ("=WORKDAY(1,A4)", "#VALUE!"), ("=EDATE(A3,A4)", "#DIV/0!"),
+    ("=YEARFRAC(1,2,A4)", "#VALUE!"), ("=YEARFRAC(A3,200,5)", "#NUM!"), ("=YEARFRAC(-1,200,A2)", "#VALUE!"),
+    ('=YEARFRAC(1,200,"1/1/1987")', "#NUM!"), ("=YEARFRAC(A3,200,0)", "#DIV/0!"), ("=YEAR(A4)", 1900.0),
+    ('=EDATE("1/15/2011","1")', s(2011, 2, 15)),
+    # YEARFRAC's actual/actual averages real calendar years (1900 has 365 days there)
+    ("=YEARFRAC(345,1987,1)", 1642 / ((365 * 5 + 366) / 6)),
+    # DATEDIF "YD" moves the end date into the start's year (1900 has Excel's 29 February)
+    ("=DATEDIF(DATE(1988,6,22),DATE(2012,5,11),\"YD\")", 323.0), ("=DATEDIF(8,1987,\"YD\")", 153.0),
     # a serial just below midnight is the next day for the calendar functions (Excel rounds the
     # serial to the second), but DAYS counts whole serial days
     ("=DAYS360(45992.000001,46000.999999)", 9.0), ("=DAYS(46000.999999,45992.000001)", 8.0),

@@ -13,7 +13,7 @@ TABLE = [
     ("=ISEVEN(-1)", False), ("=ISEVEN(2.5)", True), ("=ISEVEN(5)", False), ("=ISEVEN(0)", True), ("=ISEVEN(-2.9)", True),
     ("=ISEVEN(E1)", True), ('=ISEVEN("2")', True), ('=ISEVEN("x")', "#VALUE!"), ("=ISEVEN(TRUE)", "#VALUE!"),
     ("=ISEVEN(A4)", "#DIV/0!"), ("=ISEVEN(A5)", True), ("=ISODD(-1)", True), ("=ISODD(2.5)", False), ("=ISODD(5)", True),
-    ("=ISODD(-3.5)", True), ("=ISODD(E1)", False), ("=ISODD(A3)", "#VALUE!"), ("=ISODD(A2)", "#VALUE!"),
+    ('=ISEVEN("1/1/1900")', False), ('=ISODD("1/1/1900")', True), ("=ISODD(-3.5)", True), ("=ISODD(E1)", False), ("=ISODD(A3)", "#VALUE!"), ("=ISODD(A2)", "#VALUE!"),
     # ISNONTEXT: TRUE for anything but text (empty cells and errors included)
     ("=ISNONTEXT(A2)", False), ("=ISNONTEXT(A1)", True), ("=ISNONTEXT(E1)", True), ("=ISNONTEXT(A4)", True),
     ('=ISNONTEXT("19")', False), ("=ISNONTEXT(A3)", True), ('=ISNONTEXT("")', False),
@@ -32,8 +32,11 @@ TABLE = [
     ("=XOR(3>0,2<9)", False), ("=XOR(3>12,4>6)", False), ("=XOR(3>0,4>6)", True), ("=XOR(TRUE,FALSE,TRUE,TRUE)", True),
     ("=XOR(A1:A3)", False), ("=XOR(A1:A2)", True), ("=XOR(A2)", "#VALUE!"), ("=XOR(E1:E3)", "#VALUE!"),
     ("=XOR(A4,TRUE)", "#DIV/0!"), ("=XOR(TRUE,A4)", "#DIV/0!"), ("=XOR({1,0,1})", False), ('=XOR("TRUE")', True),
-    ('=XOR("x")', "#VALUE!"), ("=XOR(B3)", "#VALUE!"), ("=XOR(1,B1:B2)", True), ("=XOR(0)", False),
-    # AND / OR: text and empty cells in ranges are ignored; no logical value at all is #VALUE!
+    ('=XOR("x")', "#VALUE!"), ('=XOR("",TRUE)', True), ('=XOR("")', "#VALUE!"), ('=XOR(TRUE,"0",#REF!)', "#REF!"),
+    ('=XOR("0")', "#VALUE!"), ('=AND("",FALSE)', False), ('=OR("",TRUE)', True), ('=AND("")', "#VALUE!"),
+    ('=AND(TRUE,"0")', True), ('=OR(FALSE,"x")', False), ('=AND(TRUE,"ciao",#REF!,"0")', "#REF!"), ("=XOR(B3)", "#VALUE!"), ("=XOR(1,B1:B2)", True), ("=XOR(0)", False),
+    # AND / OR: text (in ranges, and typed unless it reads TRUE/FALSE) and empty cells are
+    # ignored; no logical value at all is #VALUE!
     ("=AND(A1:A3)", True), ("=AND(A1:A3,A6)", False), ("=OR(A2,FALSE)", False), ("=OR(A2:A3)", True),
     ("=AND(E1:E3)", "#VALUE!"), ("=OR(E1:E3)", "#VALUE!"), ("=AND(B3)", "#VALUE!"), ('=AND("TRUE",1)', True),
     ("=OR(A1:A4)", "#DIV/0!"),

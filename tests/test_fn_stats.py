@@ -42,6 +42,8 @@ for _col, _vals in {
 # CHISQ.TEST example: actual AA1:AB3, expected AC1:AD3
 CELLS.update({"AA1": 58.0, "AB1": 35.0, "AA2": 11.0, "AB2": 25.0, "AA3": 10.0, "AB3": 23.0,
               "AC1": 45.35, "AD1": 47.65, "AC2": 17.56, "AD2": 18.44, "AC3": 16.09, "AD3": 16.91})
+# CHISQ.TEST error order: actual AJ1:AJ2 (TRUE, #N/A), expected AK1:AK2 (#DIV/0!, 1)
+CELLS.update({"AJ1": True, "AJ2": "#N/A", "AK1": "#DIV/0!", "AK2": 1.0})
 # LARGE example (two rows) AE1:AI2
 CELLS.update({"AE1": 3.0, "AF1": 5.0, "AG1": 3.0, "AH1": 5.0, "AI1": 4.0,
               "AE2": 4.0, "AF2": 2.0, "AG2": 4.0, "AH2": 6.0, "AI2": 7.0})
@@ -162,7 +164,7 @@ TABLE = [
     ("=HARMEAN(1,2,4)", 3 / 1.75), ("=TRIMMEAN(D1:D11,1)", "#NUM!"), ("=TRIMMEAN(D1:D11,-0.1)", "#NUM!"),
     ("=TRIMMEAN(D1:D11,0)", 42 / 11.0), ("=TRIMMEAN(Y2:Y4,0.1)", "#NUM!"),
     ("=KURT(1,2,3)", "#DIV/0!"), ("=KURT(Z1:Z3,2)", "#DIV/0!"), ("=SKEW(1,2)", "#DIV/0!"), ("=SKEW(Z1:Z3)", "#DIV/0!"),
-    ("=SKEW.P(Z1:Z3)", "#DIV/0!"), ("=SKEW(1,2,3)", 0.0),
+    ("=SKEW.P(Z1:Z3)", "#DIV/0!"), ("=SKEW.P(1,2)", "#DIV/0!"), ("=SKEW(1,2,3)", 0.0),
     ("=CORREL(F1:F5,G1:G4)", "#N/A"), ("=CORREL(Z1:Z3,F1:F3)", "#DIV/0!"), ("=CORREL(Y1:Y5,F1:F5)", 1.0),
     ("=COVARIANCE.S(1,2)", "#DIV/0!"), ("=COVARIANCE.P(Y2:Y4,Y2:Y4)", "#DIV/0!"), ("=COVARIANCE.S(F1:F3,G1:G3)", 2.5),
     ("=SLOPE(F1:F5,Z1:Z3)", "#N/A"), ("=SLOPE(F1:F3,Z1:Z3)", "#DIV/0!"), ("=SLOPE(G1:G5,F1:F5)", 2.6),
@@ -242,7 +244,8 @@ TABLE = [
     ("=CHISQ.TEST(AA1:AB3,AC1:AD2)", "#N/A"), ("=CHISQ.TEST(1,1)", "#N/A"),
     ("=CHISQ.TEST(F1:F2,Z1:Z2)", math.erfc(math.sqrt(0.5 / 2))), ("=CHISQ.TEST(F1:F2,G1:G2)", math.erfc(math.sqrt((36 / 9 + 25 / 7) / 2))),
     ("=CHISQ.TEST(F1:F2,R1:R2)", "#DIV/0!"), ("=CHISQ.TEST(F1:F2,I2:J2)", math.erfc(math.sqrt((4 / 5 + 25 / 7) / 2))),
-    ("=CHISQ.TEST(F1:F2,I2:I4)", "#N/A"), ("=CHISQ.TEST(Y2:Y3,F1:F2)", "#DIV/0!"),
+    ("=CHISQ.TEST(F1:F2,I2:I4)", "#N/A"), ("=CHISQ.TEST(Y2:Y3,F1:F2)", "#DIV/0!"), ("=CHISQ.TEST(AJ1:AJ2,AK1:AK2)", "#N/A"),
+    ("=SLOPE(AJ1:AJ2,AK1:AK2)", "#DIV/0!"),  # CHISQ.TEST reads the actual range first, SLOPE pairwise
     ("=F.DIST(-1,2,2,TRUE)", "#NUM!"), ("=F.DIST(1,0,2,TRUE)", "#NUM!"), ("=F.DIST(1,2,0.5,TRUE)", "#NUM!"),
     ("=F.DIST(1,2,2,TRUE)", 0.5), ("=F.DIST.RT(1,2,2)", 0.5), ("=F.DIST.RT(-1,2,2)", "#NUM!"), ("=F.DIST(0,2,2,FALSE)", 1.0),
     ("=F.INV(-0.1,2,2)", "#NUM!"), ("=F.INV(0.5,2,2)", 1.0), ("=F.INV.RT(0.5,2,2)", 1.0), ("=F.INV(0.5,0,2)", "#NUM!"),
@@ -386,9 +389,25 @@ def test_discrete_distributions_agree_with_scipy():
                 if theirs > 1e-100:
                     _close(ours, theirs, 1e-12 if lam * k < 1e5 else 5e-12)  # scipy: log-space pmf
     for N, M, n in [(20, 8, 4), (100, 30, 40), (5000, 1200, 300), (30000, 9000, 700)]:
-        for x in range(max(0, n - N + M), min(n, M) + 1, max(1, min(n, M) // 7)):
+        mid = n * M // N  # around the mean and in both tails
+        for x in sorted(set(range(max(0, n - N + M), min(n, M) + 1, max(1, min(n, M) // 7)))
+                        | {max(0, mid - 300), mid, min(n, M, mid + 300)}):
             _close(_call("HYPGEOM.DIST", x, n, M, N, False), st.hypergeom.pmf(x, N, M, n))
             _close(_call("HYPGEOM.DIST", x, n, M, N, True), st.hypergeom.cdf(x, N, M, n))
+
+
+def test_large_hypergeometric_agrees_with_mpmath():
+    """N = 777122: scipy's log-space pmf is off by ~1e-10 here, so the witness is mpmath's exact
+    binomials at 50 digits (the cdf summed over 20 standard deviations below x, sd ~ 140)."""
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 50
+    N, M, n = 777122, 124410, 278223
+    total = mp.binomial(N, n)
+    for x in (44540 - 600, 44540 - 150, 44540, 44540 + 150, 44540 + 600):
+        pmf = mp.binomial(M, x) * mp.binomial(N - M, n - x) / total
+        cdf = mp.fsum(mp.binomial(M, i) * mp.binomial(N - M, n - i) for i in range(x - 2800, x + 1)) / total
+        _close(_call("HYPGEOM.DIST", x, n, M, N, False), pmf, 1e-13)
+        _close(_call("HYPGEOM.DIST", x, n, M, N, True), cdf, 1e-12)
 
 
 def test_special_functions_and_tests_agree_with_scipy():
@@ -546,3 +565,24 @@ def test_frequency_and_mode_mult_arrays():
 
 CELLS_ROWS_T = [CELLS[f"T{i}"] for i in range(1, 10)]
 CELLS_ROWS_P = [CELLS[f"P{i}"] for i in range(1, 11)]
+
+
+def test_extreme_parameters_finish_quickly():
+    import time
+    st = _witness()
+    t = time.time()
+    # Wilson-Hilferty above shape 1e7: relative error O(1/shape), 1e-7 at df = 3e7
+    for df in (3e7, 1e9, 1e10):
+        x = float(st.chi2.ppf(0.01, df))
+        assert _call("CHISQ.DIST", x, df, True) == pytest.approx(0.01, rel=1e-7)
+        assert _call("CHISQ.INV", 0.01, df) == pytest.approx(x, rel=1e-9)
+    for args in [("GAMMA.INV", 1e-12, 2.0 ** 53, 0.7), ("BETA.INV", 0.999999, 0.54, 1e300, 1e-12, 1e300),
+                 ("GAMMA.DIST", 1e300, 1e-300, 0.2, True)]:
+        try:
+            _call(*args)
+        except XLError as e:
+            assert e.error is ERRORS["#NUM!"]
+        except (OverflowError, ValueError):
+            pass  # the engine turns these into #NUM!
+    assert time.time() - t < 20
+    assert evaluate_formula("=SUM(MUNIT(1E15))") is ERRORS["#NUM!"]

@@ -1,4 +1,4 @@
-"""graddesc.libreoffice: LibreOffice as an independent witness (full recalculation, float64 reads).
+"""graddesc.witnesses.libreoffice: LibreOffice as an independent witness (full recalculation, float64 reads).
 
 Skipped when LibreOffice is missing; failed instead when GRADDESC_REQUIRE_WITNESSES=1.
 Each call starts its own soffice (about 2 s), so the workbooks below pack many checks per call.

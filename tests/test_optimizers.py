@@ -21,54 +21,44 @@ EPOCHS = 5
 RTOL = 1e-12
 
 
+# torch.optim class -> its keyword arguments, named as our hyperparameters ("betas" = beta1, beta2).
+# A unit passes the ones it has: plain SGD has no momentum, and torch's default 0 is its rule.
+TORCH_KWARGS = {
+    "SGD": ("lr", "momentum", "dampening", "nesterov", "weight_decay"),
+    "Adagrad": ("lr", "lr_decay", "eps", "initial_accumulator_value", "weight_decay"),
+    "RMSprop": ("lr", "alpha", "eps", "momentum", "centered", "weight_decay"),
+    "Adam": ("lr", "betas", "eps", "amsgrad", "weight_decay"),
+    "AdamW": ("lr", "betas", "eps", "amsgrad", "weight_decay"),
+    "Adadelta": ("lr", "rho", "eps", "weight_decay"),
+    "Adamax": ("lr", "betas", "eps", "weight_decay"),
+    "NAdam": ("lr", "betas", "eps", "momentum_decay", "weight_decay"),
+    "RAdam": ("lr", "betas", "eps", "weight_decay"),
+}
+FLAGS = {"nesterov", "centered", "amsgrad"}  # 0/1 on the sheet, bool in torch
+# NAdam keeps its running product mu_product in a tensor of torch's default dtype (float32 unless
+# set): float64 here, as every other quantity
+FLOAT64_STATE = {"NAdam"}
+# lr_scheduler class -> its keyword arguments; stepped once per epoch, as the sheet
+SCHEDULERS = {
+    "StepLR": lambda hp: {"step_size": int(hp["step_size"]), "gamma": hp["gamma"]},
+    "CosineAnnealingWarmRestarts": lambda hp: {"T_0": int(hp["t_0"]), "T_mult": int(hp["t_mult"]),
+                                               "eta_min": hp["eta_min"]},
+}
+
+
 def torch_factory(name, hp):
-    """The torch.optim optimizer that `name` follows, with the same hyperparameters."""
+    """The torch.optim optimizer that unit `name` follows (its Optimizer.torch), with the same
+    hyperparameters."""
     torch = require_torch()
-    o = torch.optim
-
-    def base(inner):  # the unscheduled optimizer, with this run's lr as its base lr
-        return torch_factory(inner, hp)
-
-    if name == "sgd":
-        return lambda ps: o.SGD(ps, lr=hp["lr"], weight_decay=hp["weight_decay"])
-    if name in ("momentum", "nesterov"):
-        return lambda ps: o.SGD(ps, lr=hp["lr"], momentum=hp["momentum"], dampening=hp["dampening"],
-                                nesterov=bool(hp["nesterov"]), weight_decay=hp["weight_decay"])
-    if name == "adagrad":
-        return lambda ps: o.Adagrad(ps, lr=hp["lr"], lr_decay=hp["lr_decay"], eps=hp["eps"],
-                                    initial_accumulator_value=hp["initial_accumulator_value"],
-                                    weight_decay=hp["weight_decay"])
-    if name == "rmsprop":
-        return lambda ps: o.RMSprop(ps, lr=hp["lr"], alpha=hp["alpha"], eps=hp["eps"], momentum=hp["momentum"],
-                                    centered=bool(hp["centered"]), weight_decay=hp["weight_decay"])
-    if name in ("adam", "amsgrad"):
-        return lambda ps: o.Adam(ps, lr=hp["lr"], betas=(hp["beta1"], hp["beta2"]), eps=hp["eps"],
-                                 amsgrad=bool(hp["amsgrad"]), weight_decay=hp["weight_decay"])
-    if name == "adamw":
-        return lambda ps: o.AdamW(ps, lr=hp["lr"], betas=(hp["beta1"], hp["beta2"]), eps=hp["eps"],
-                                  amsgrad=bool(hp["amsgrad"]), weight_decay=hp["weight_decay"])
-    if name == "adadelta":
-        return lambda ps: o.Adadelta(ps, lr=hp["lr"], rho=hp["rho"], eps=hp["eps"], weight_decay=hp["weight_decay"])
-    if name == "adamax":
-        return lambda ps: o.Adamax(ps, lr=hp["lr"], betas=(hp["beta1"], hp["beta2"]), eps=hp["eps"],
-                                   weight_decay=hp["weight_decay"])
-    if name == "nadam":
-        # NAdam keeps its running product mu_product in a tensor of torch's default dtype (float32 unless
-        # set): float64 here, as every other quantity
-        return lambda ps: _Stepper(o.NAdam(ps, lr=hp["lr"], betas=(hp["beta1"], hp["beta2"]), eps=hp["eps"],
-                                           momentum_decay=hp["momentum_decay"], weight_decay=hp["weight_decay"]),
-                                   float64_state=True)
-    if name == "radam":
-        return lambda ps: o.RAdam(ps, lr=hp["lr"], betas=(hp["beta1"], hp["beta2"]), eps=hp["eps"],
-                                  weight_decay=hp["weight_decay"])
-    if name == "sgd_step":  # scheduler.step() once per epoch, as the sheet
-        return lambda ps: _Stepper(
-            base("sgd")(ps), lambda opt: o.lr_scheduler.StepLR(opt, step_size=int(hp["step_size"]), gamma=hp["gamma"]))
-    if name == "adam_sgdr":
-        return lambda ps: _Stepper(
-            base("adam")(ps), lambda opt: o.lr_scheduler.CosineAnnealingWarmRestarts(
-                opt, T_0=int(hp["t_0"]), T_mult=int(hp["t_mult"]), eta_min=hp["eta_min"]))
-    raise KeyError(name)
+    cls, _, sched = REGISTRY[name].torch.partition(" + lr_scheduler.")
+    kwargs = {}
+    for key in TORCH_KWARGS[cls]:
+        if key == "betas" and "beta1" in hp:
+            kwargs[key] = (hp["beta1"], hp["beta2"])
+        elif key in hp:
+            kwargs[key] = bool(hp[key]) if key in FLAGS else hp[key]
+    scheduler = (lambda opt: getattr(torch.optim.lr_scheduler, sched)(opt, **SCHEDULERS[sched](hp))) if sched else None
+    return lambda ps: _Stepper(getattr(torch.optim, cls)(ps, **kwargs), scheduler, float64_state=cls in FLOAT64_STATE)
 
 
 class _Stepper:

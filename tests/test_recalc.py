@@ -11,7 +11,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from graddesc.cli import main
 from graddesc.engine import Workbook
-from graddesc.recalc import recalc
+from graddesc.recalc import UNREPRODUCIBLE, recalc
 from tests.witnesses import require_libreoffice
 
 
@@ -73,8 +73,9 @@ def test_agrees_with_libreoffice_cached_values(lo_saved, capsys):
     wb, rep = recalc(lo_saved, compare_cached=True)
     assert rep.ok, rep.mismatches
     skipped = {s["cell"]: s["reason"] for s in rep.skipped}
-    assert "volatile" in skipped["Calc!A11"] and "volatile" in skipped["Calc!A12"]
-    assert "volatile" in skipped["Calc!A13"] and "volatile" in skipped["Calc!A20"]
+    assert skipped["Calc!A11"] == skipped["Calc!A12"] == skipped["Calc!A13"] == UNREPRODUCIBLE  # RAND, NOW
+    assert "Calc!A20" not in skipped  # OFFSET: volatile in Excel, but evaluated and compared
+    assert rep.unreproducible == 3 and rep.agreement == 1.0
     assert "Calc!A9" not in skipped and "Calc!A10" not in skipped  # cached #DIV/0!: compared, and agree
     assert rep.compared >= 25 and rep.agree == rep.compared
     assert wb.value("Calc", "A4") == 4.0  # sheet-scoped `local` = 'Data sheet'!A2 (3.0) + 1
@@ -155,3 +156,168 @@ def test_shared_formulas_are_expanded(tmp_path):
     wb = Workbook.load(xlsx(tmp_path / "s.xlsx", rows)).evaluate()
     assert [wb.value("S", f"B{r}") for r in range(1, 6)] == [r * 2 + 1.0 for r in range(1, 6)]
     assert wb.formula("S", "B4") == "=A4*2+$A$1"
+
+
+# ------------------------------------------------------------------------------ recalc never passes unchecked
+
+def _book(path, rows, application=None):
+    """A one-sheet workbook (sheet S) written by hand, optionally saying which program saved it."""
+    from tests.test_hostile import CT, SHEET, WB, WB_RELS
+
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="xl/workbook.xml"/>'
+            + ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+               'extended-properties" Target="docProps/app.xml"/>' if application else '') + '</Relationships>')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", CT)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("xl/workbook.xml", WB.format(names=""))
+        z.writestr("xl/_rels/workbook.xml.rels", WB_RELS)
+        z.writestr("xl/worksheets/sheet1.xml", SHEET.format(rows=rows))
+        if application:
+            z.writestr("docProps/app.xml", '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/'
+                                           f'2006/extended-properties"><Application>{application}</Application>'
+                                           '</Properties>')
+    return path
+
+
+def test_boolean_cached_beside_an_error_does_not_crash(tmp_path, capsys):
+    """The 6 corpus crashes: _same() called float() on the computed error value when the cached
+    value was a boolean.  Now a boolean and an error simply disagree, whichever side is which."""
+    rows = ('<row r="1"><c r="A1" t="b"><f>1/0</f><v>1</v></c><c r="B1" t="e"><f>TRUE</f><v>#N/A</v></c>'
+            '<c r="C1" t="b"><f>1=1</f><v>1</v></c><c r="D1" t="b"><f>1</f><v>1</v></c></row>')
+    path = _book(tmp_path / "b.xlsx", rows)
+    _, rep = recalc(path, compare_cached=True)
+    assert rep.compared == 4 and rep.agree == 1  # C1: TRUE = TRUE
+    assert {m["cell"]: (m["cached"], m["computed"]) for m in rep.mismatches} == {
+        "S!A1": (True, "#DIV/0!"), "S!B1": ("#N/A", True), "S!D1": (True, 1.0)}  # Excel keeps TRUE and 1 apart
+    assert main(["recalc", str(path), "--compare-cached"]) == 1
+    assert "DISAGREE S!A1" in capsys.readouterr().out
+
+
+def test_cached_errors_are_compared_and_libreoffice_codes_named(tmp_path):
+    rows = ('<row r="1"><c r="A1" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="B1" t="e"><f>NA()</f><v>#N/A</v></c>'
+            '<c r="C1" t="e"><f>SQRT(-1)</f><v>#VALUE!</v></c><c r="D1"><f>1=1</f><v>1</v></c></row>')
+    _, rep = recalc(_book(tmp_path / "x.xlsx", rows, "Microsoft Excel"), compare_cached=True)
+    assert (rep.compared, rep.agree) == (4, 2)  # the same code agrees; C1's differs; D1 is a number
+    assert [m["cell"] for m in rep.mismatches] == ["S!C1", "S!D1"] and "note" not in rep.mismatches[0]
+    _, rep = recalc(_book(tmp_path / "lo.xlsx", rows, "LibreOffice/7.6.4.1$Linux_X86_64"), compare_cached=True)
+    assert rep.application.startswith("LibreOffice") and (rep.compared, rep.agree) == (4, 3)  # LO stores TRUE as 1
+    (m,) = rep.mismatches
+    assert m["cell"] == "S!C1" and m["cached"] == "#VALUE!" and m["computed"] == "#NUM!"
+    assert m["note"] == "saved by LibreOffice, which wrote #VALUE! where Excel, the engine's reference, gives #NUM!"
+
+
+def test_without_compare_the_report_lists_what_was_not_evaluated(tmp_path, capsys):
+    rows = ('<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>A1*2</f><v>4</v></c><c r="C1"><f>NOSUCHFN(A1)</f>'
+            '<v>1</v></c><c r="D1"><f>C1+1</f><v>2</v></c><c r="E1"><f>F1</f><v>0</v></c><c r="F1"><f>E1</f>'
+            '<v>0</v></c><c r="G1"><f>[1]Other!A1</f><v>3</v></c><c r="H1"><f>G1+1</f><v>4</v></c></row>')
+    path = _book(tmp_path / "n.xlsx", rows)
+    _, rep = recalc(path)
+    kinds = {n["cell"]: n["kind"] for n in rep.not_evaluated}
+    assert kinds == {"S!C1": "unsupported", "S!D1": "unsupported", "S!E1": "circular", "S!F1": "circular",
+                     "S!G1": "external", "S!H1": "external"}
+    reasons = {n["cell"]: n["reason"] for n in rep.not_evaluated}
+    assert reasons["S!G1"] == "external workbook [1]: the file holds no values from it (#REF!)"
+    assert reasons["S!H1"] == "depends on S!G1 (external workbook [1])"
+    assert not rep.ok
+    assert main(["recalc", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out.strip().splitlines()[-1].startswith("INCOMPLETE: 1 of 7 formula cells evaluated")
+    assert "6 not evaluated (2 circular, 2 external, 2 unsupported)" in out
+    assert "NOT EVALUATED S!C1 (unsupported): unknown function NOSUCHFN()" in out
+    clean = _book(tmp_path / "c.xlsx", '<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>A1*2</f><v>4</v></c></row>')
+    assert main(["recalc", str(clean)]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == (
+        "OK: 1 of 1 formula cells evaluated (not compared: use --compare-cached)")
+
+
+def test_compare_cached_without_cached_values_says_so(tmp_path, capsys):
+    path = _book(tmp_path / "n.xlsx", '<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>A1*2</f></c></row>')
+    _, rep = recalc(path, compare_cached=True)
+    assert rep.no_cached_values and not rep.ok and rep.compared == 0
+    assert main(["recalc", str(path), "--compare-cached"]) == 1
+    assert "NO CACHED VALUES" in capsys.readouterr().out
+
+
+def test_output_never_carries_an_old_cached_value_silently(tmp_path, capsys):
+    rows = ('<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>A1*2</f><v>999</v></c><c r="C1"><f>NOSUCHFN(A1)</f>'
+            '<v>7</v></c><c r="D1"><f>C1+1</f><v>8</v></c></row>')
+    path, out = _book(tmp_path / "o.xlsx", rows), tmp_path / "out.xlsx"
+    assert main(["recalc", str(path), "-o", str(out)]) == 1  # written, but incomplete
+    text = capsys.readouterr().out
+    assert f"wrote {out}; 2 cells written without a value" in text and "S!C1, S!D1" in text
+    copy = Workbook.load(out)
+    assert copy.cached("S", "B1") == 4.0 and copy.cached("S", "C1") is None and copy.cached("S", "D1") is None
+    assert copy.formula("S", "C1") == "=NOSUCHFN(A1)"
+
+
+def test_unreproducible_cells_are_left_out_other_volatile_ones_count(tmp_path):
+    """RAND/RANDBETWEEN/NOW/TODAY and their dependants are not in the agreement's denominator; every
+    other cell with a cached value is, evaluated or not."""
+    rows = ('<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>RAND()</f><v>0.7</v></c><c r="C1"><f>B1*2</f>'
+            '<v>1.4</v></c><c r="D1"><f>TODAY()-TODAY()</f><v>0</v></c><c r="E1"><f>A1+1</f><v>3</v></c>'
+            '<c r="F1"><f>NOSUCHFN(1)</f><v>1</v></c><c r="G1"><f>"RAND()"&amp;A1</f><v>RAND()2</v></c>'
+            '<c r="H1"><f>A1</f></c></row>')
+    _, rep = recalc(_book(tmp_path / "r.xlsx", rows), compare_cached=True)
+    assert (rep.formulas, rep.cached, rep.unreproducible) == (7, 6, 3)
+    assert (rep.compared, rep.agree) == (2, 2)  # E1 and G1 ("RAND()" in a string is text)
+    assert rep.agreement == 2 / 3  # F1 was not evaluated: it counts as not agreeing
+    reasons = {s["cell"]: s["reason"] for s in rep.skipped}
+    assert reasons["S!B1"].startswith("RAND/") and reasons["S!C1"].startswith("RAND/")
+    assert reasons["S!H1"] == "no cached value in the file"
+
+
+def test_array_formula_cells_are_compared(tmp_path):
+    """Each cell of an array formula's range is compared with what the file cached there (the
+    counts are separate from the formula cells'); a one-cell array is an ordinary formula cell."""
+    rows = ('<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="array" ref="B1">SUM(A1:A2*2)</f><v>6</v></c>'
+            '<c r="C1"><f t="array" ref="C1:C2">A1:A2*3</f><v>3</v></c></row>'
+            '<row r="2"><c r="A2"><v>2</v></c><c r="C2"><v>6</v></c></row>')
+    _, rep = recalc(_book(tmp_path / "a.xlsx", rows), compare_cached=True)
+    assert rep.formulas == 2 and rep.compared == rep.agree == 2
+    assert rep.array_compared == rep.array_agree == 1 and rep.ok
+    stale = _book(tmp_path / "s.xlsx", rows.replace("<v>6</v>", "<v>99</v>"))
+    _, rep = recalc(stale, compare_cached=True, output=tmp_path / "o.xlsx")
+    assert rep.array_mismatches == [{"cell": "S!C2", "formula": "A1:A2*3", "cached": 99.0, "computed": 6.0,
+                                     "array": "S!C1"}] and not rep.ok
+    assert Workbook.load(tmp_path / "o.xlsx").cached("S", "C2") == 6.0  # -o rewrites the array's cells too
+
+
+def test_many_workbooks_one_summary_table(tmp_path, capsys, monkeypatch):
+    from graddesc import recalc as recalc_mod
+
+    d = tmp_path / "books"
+    d.mkdir()
+    _book(d / "good.xlsx", '<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>A1*2</f><v>4</v></c></row>')
+    _book(d / "half.xlsx", '<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>A1*2</f><v>4</v></c>'
+                           '<c r="C1"><f>NOSUCHFN(1)</f><v>4</v></c></row>')
+    (d / "broken.xlsx").write_bytes(b"not a zip")
+    (d / "notes.txt").write_text("ignored")
+    assert main(["recalc", str(d), "--jobs", "2"]) == 1
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].split()[:7] == ["file", "formulas", "cached", "compared", "agree", "agree", "%"]
+    row = {ln.split()[0]: ln.split() for ln in lines[2:5]}
+    assert row["good.xlsx"][1:6] == ["1", "1", "1", "1", "100.0%"]
+    assert row["half.xlsx"][1:6] == ["2", "2", "1", "1", "50.0%"]
+    assert "unreadable" in " ".join(row["broken.xlsx"])
+    assert [ln for ln in lines if ln.startswith("total (3 files)")][0].split()[3:8] == ["3", "3", "2", "2", "66.7%"]
+    assert "crashes: 0; unreadable files: 1" in out and "1  not evaluated (unsupported): unknown function NOSUCHFN()" in out
+    assert main(["recalc", str(d / "good.xlsx"), str(d / "good.xlsx")]) == 0
+    capsys.readouterr()
+    # a crash of the engine on one file is a row of the table, not the end of the audit
+    real = recalc_mod.recalc
+
+    def crashing(path, **kw):
+        if str(path).endswith("half.xlsx"):
+            raise ZeroDivisionError("boom")
+        return real(path, **kw)
+
+    monkeypatch.setattr(recalc_mod, "recalc", crashing)
+    rows = recalc_mod.audit(recalc_mod.workbook_paths([d]), jobs=1)
+    assert [r["crash"] for r in rows] == [None, None, "ZeroDivisionError: boom"]
+    assert "crashes: 1" in recalc_mod.summary_table(rows)
+    assert main(["recalc", str(d / "missing.xlsx"), str(d)]) == 2
+    assert "missing.xlsx: no such file or folder" in capsys.readouterr().err

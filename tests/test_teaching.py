@@ -11,8 +11,9 @@ from graddesc.problem import TRUE_A, TRUE_B, make_data
 from graddesc.trajectory import run
 from graddesc.workbook import teaching
 from graddesc.workbook.build import build
+from graddesc.workbook.layout import Compare, GlobalMin, Sparse
 from graddesc.workbook.teaching import compare, global_min, sparse
-from graddesc.xlsx.model import Cell
+from graddesc.xlsx.model import Cell, col_letter
 from tests.witnesses import require_libreoffice
 
 EPOCHS = 2
@@ -128,22 +129,22 @@ def test_sparse_step_one_is_lr_times_sign_of_g():
 def test_global_min_winner_is_the_lowest_end(expected):
     floats, _ = expected
     g = floats["global_min"]
-    k = len(global_min.GM_STARTS)
-    cols = [chr(ord("B") + j) for j in range(k)]
-    ends = [g[f"{c}{global_min.GM_END_F}"] for c in cols]
-    best = [g[f"{c}{global_min.GM_BEST}"] for c in cols]
+    k = GlobalMin.runs
+    cols = [GlobalMin.summary.letter("run", j) for j in range(k)]
+    ends = [g[f"{c}{GlobalMin.end_f}"] for c in cols]
+    best = [g[f"{c}{GlobalMin.best}"] for c in cols]
     win = int(np.argmin(ends))
     assert best == [1.0 if j == win else 0.0 for j in range(k)]
     assert all(ends[win] < e for j, e in enumerate(ends) if j != win)
-    assert g[f"B{global_min.GM_BEST_F}"] == ends[win]
+    assert g[GlobalMin.best_f.addr] == ends[win]
     # the winner sits in the deepest valley of f, near w = -1.47; the others are true local minima
-    assert abs(g[f"{cols[win]}{global_min.GM_END_W}"] + 1.4725) < 1e-3
+    assert abs(g[f"{cols[win]}{GlobalMin.end_w}"] + 1.4725) < 1e-3
     for c in cols:
-        assert abs(g[f"{c}{global_min.GM_SLOPE}"]) < 1e-6 and g[f"{c}{global_min.GM_CURV}"] > 0
-        assert g[f"{c}{global_min.GM_WALL}"] >= 0
+        assert abs(g[f"{c}{GlobalMin.slope}"]) < 1e-6 and g[f"{c}{GlobalMin.curv}"] > 0
+        assert g[f"{c}{GlobalMin.wall}"] >= 0
     # the wall from the valley at 4.41 to the best one is the hill at w = 1.68 (f = 3.26)
-    j = cols.index("E")
-    assert abs(g[f"E{global_min.GM_WALL}"] - (global_min.fw(1.6) - ends[j])) < 1e-9
+    j = global_min.GM_STARTS.index(3.0)
+    assert abs(g[f"{cols[j]}{GlobalMin.wall}"] - (global_min.fw(1.6) - ends[j])) < 1e-9
 
 
 def test_global_min_claims_of_the_text():
@@ -165,17 +166,17 @@ def test_compare_first_step_within_tolerance_equals_numpy(book, expected):
     for i, name in enumerate(REGISTRY):
         opt = REGISTRY[name]
         tr = run(opt, opt.defaults(), data, EPOCHS)
-        col = chr(ord("B") + i)
+        col = col_letter(Compare.columns(list(REGISTRY)).opt[name])
         ok = np.nonzero((np.abs(tr.new_p[:, 0] - TRUE_A) < compare.DEFAULT_TOL)
                         & (np.abs(tr.new_p[:, 1] - TRUE_B) < compare.DEFAULT_TOL))[0]
-        addr = f"{col}{compare.CMP_FIRST}"
+        addr = f"{col}{Compare.first_within}"
         if ok.size:
             assert floats["compare"][addr] == ok[0] + 1
         else:
             assert texts["compare"][addr] == "not reached"
-        assert floats["compare"][f"{col}{compare.CMP_FINAL_B}"] == tr.new_p[-1, 1]
+        assert floats["compare"][f"{col}{Compare.final_b}"] == tr.new_p[-1, 1]
         first_epoch = tr.loss[:len(data)]
-        assert math.isclose(floats["compare"][f"{col}{compare.CMP_TABLE_ROW}"], first_epoch.mean(), rel_tol=1e-12)
+        assert math.isclose(floats["compare"][f"{col}{Compare.table(1)}"], first_epoch.mean(), rel_tol=1e-12)
 
 
 def test_compare_adam_arrives_within_20_epochs():
@@ -240,17 +241,15 @@ def test_engine_agrees_after_a_learner_edits_inputs():
     gm = _sheet(book, "global_min")
     sp = _sheet(book, "sparse")
     cmp_ = _sheet(book, "compare")
-    names = dict(zip([h[0] for h in global_min.GM_HYPERS], range(len(global_min.GM_HYPERS))))
-    gm.put(global_min.GM_SET_ROW + names["gm_momentum"], 2, 0.9)
-    gm.put(global_min.GM_START_ROW, 3, 0.5)  # start 2
-    sp_names = [h[0] for h in sparse.SP_HYPERS]
-    sp.put(sparse.SP_SET_ROW + sp_names.index("sparse_adagrad_lr"), 2, 0.7)
-    sp.put(sparse.SP_START + 4, sparse.SP_DATA + 2, 1.0)  # z = 1 on one more sample (y not changed)
-    cmp_.put(compare.CMP_TOL_ROW, 2, 5.0)
+    gm.put(GlobalMin.settings.row("gm_momentum"), 2, 0.9)
+    gm.put(GlobalMin.start_w, GlobalMin.summary.col("run", 1), 0.5)  # start 2
+    sp.put(Sparse.settings.row("sparse_adagrad_lr"), 2, 0.7)
+    sp.put(Sparse.start + 4, Sparse.data.col("z"), 1.0)  # z = 1 on one more sample (y not changed)
+    cmp_.put(*Compare.tol, 5.0)
     wb, floats = _engine_check(book)
     # with momentum 0.9 the run from 13 reaches the deepest valley, like the one from -4
-    assert abs(floats["global_min"][f"G{global_min.GM_END_W}"] + 1.47) < 0.01
-    assert wb.value("global_min", f"G{global_min.GM_END_W}") == floats["global_min"][f"G{global_min.GM_END_W}"]
+    assert abs(floats["global_min"][f"{GlobalMin.summary.letter('run', global_min.GM_STARTS.index(13.0))}{GlobalMin.end_w}"] + 1.47) < 0.01
+    assert wb.value("global_min", f"{GlobalMin.summary.letter('run', global_min.GM_STARTS.index(13.0))}{GlobalMin.end_w}") == floats["global_min"][f"{GlobalMin.summary.letter('run', global_min.GM_STARTS.index(13.0))}{GlobalMin.end_w}"]
 
 
 def test_libreoffice_witness_agrees_on_the_teaching_sheets(book, expected, tmp_path):

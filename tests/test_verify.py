@@ -32,6 +32,26 @@ def default_book(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def small_book(tmp_path_factory):
+    """A 2-epoch workbook: the edit tests make their point on it at a tenth of the default's size."""
+    path = tmp_path_factory.mktemp("wb") / "small.xlsx"
+    build_file(path, epochs=2)
+    return path
+
+
+def _step_cell(opt, key, param, step):
+    """The address of `key` (for parameter `param`) at `step` on optimizer `opt`'s sheet."""
+    return f"{layout.table_column(REGISTRY[opt], key, param).letter}{layout.step_row(step)}"
+
+
+def _hyper_cell(opt, name):
+    return layout.hyper_spot([h.name for h in REGISTRY[opt].hypers].index(name)).addr
+
+
+FIRST_X = f"{layout.DataSheet.samples.letter('x')}{layout.DataSheet.first_row}"
+
+
 def test_default_workbook_agrees_cell_by_cell(default_book):
     rep = verify.verify_file(default_book)
     assert rep.ok, rep.text()
@@ -44,7 +64,7 @@ def test_default_workbook_agrees_cell_by_cell(default_book):
         opt = REGISTRY[s.sheet]
         cols = [c for c in layout.table_columns(opt) if c.template is not None]
         n_epoch_cells = sum(2 if not c.shared else 1 for c in opt.epoch_columns) * 20
-        assert s.cells == len(cols) * 30 * 20 + n_epoch_cells
+        assert s.cells == len(cols) * len(make_data()) * 20 + n_epoch_cells
         # pinned: on every optimizer sheet the engine reproduces numpy to the last bit (the same
         # IEEE operations in the same order); any engine change that alters one rounding fails here
         assert s.max_abs == 0.0, (s.sheet, s.max_abs)
@@ -69,7 +89,7 @@ def test_engine_values_are_numpy_values(default_book):
     opt = REGISTRY["adam"]
     tr = run(opt, opt.resolve(), make_data(), 20)
     cols = {(c.key, c.param): c for c in layout.table_columns(opt)}
-    last = layout.step_row(600)
+    last = layout.step_row(len(make_data()) * 20)
     assert wb.value("adam", f"{cols[('new', 0)].letter}{last}") == tr.new_p[-1, 0]
     assert wb.value("adam", f"{cols[('new', 1)].letter}{last}") == tr.new_p[-1, 1]
     assert abs(tr.new_p[-1, 0] - 2) < 0.01 and abs(tr.new_p[-1, 1] - 30) < 0.5
@@ -104,60 +124,67 @@ def test_other_data_from_csv(tmp_path):
     assert rep.ok, rep.text()
     assert sum(s.cells for s in rep.sheets) > 5 * 17 * 4 * 14
     wb = Workbook.load(path).evaluate()
-    assert wb.value("data", "A18") == x[-1] and wb.value("sgd", "C10") == x[0]
+    last_x = f"{layout.DataSheet.samples.letter('x')}{layout.DataSheet.first_row + len(x) - 1}"
+    assert wb.value("data", last_x) == x[-1] and wb.value("sgd", _step_cell("sgd", "x", None, 1)) == x[0]
 
 
-def test_user_edits_are_honoured(tmp_path, default_book):
+def test_user_edits_are_honoured(tmp_path, small_book):
     """Edit a hyperparameter and a data cell (as a user would, in the file): verify reads the new
     values, recomputes numpy with them and still agrees; the values really changed."""
     path = tmp_path / "edited.xlsx"
-    wb = openpyxl.load_workbook(default_book)
-    wb["adam"]["B5"] = 0.05  # adam_lr
-    wb["data"]["A2"] = 50  # first x
+    wb = openpyxl.load_workbook(small_book)
+    wb["adam"][_hyper_cell("adam", "lr")] = 0.05
+    wb["data"][FIRST_X] = 50
     wb.save(path)
     rep = verify.verify_file(path)
     assert rep.ok, rep.text()
-    before = Workbook.load(default_book).evaluate()
+    before = Workbook.load(small_book).evaluate()
     after = Workbook.load(path).evaluate()
-    assert after.value("adam", "S10") != before.value("adam", "S10")
-    assert after.value("sgd", "C10") == 50.0
+    new_a = _step_cell("adam", "new", 0, 1)
+    assert after.value("adam", new_a) != before.value("adam", new_a)
+    assert after.value("sgd", _step_cell("sgd", "x", None, 1)) == 50.0
 
 
-def test_constant_typed_over_a_formula_is_reported(tmp_path, default_book):
+def test_constant_typed_over_a_formula_is_reported(tmp_path, small_book):
     path = tmp_path / "typed.xlsx"
-    wb = openpyxl.load_workbook(default_book)
-    wb["adam"]["M20"] = 0.123
+    addr = _step_cell("adam", "m", 0, 11)
+    wb = openpyxl.load_workbook(small_book)
+    wb["adam"][addr] = 0.123
     wb.save(path)
     rep = verify.verify_file(path)
     assert not rep.ok
     first = rep.mismatches[0]
-    assert (first.sheet, first.cell, first.formula) == ("adam", "M20", None)
+    assert (first.sheet, first.cell, first.formula) == ("adam", addr, None)
     assert "constant was typed over this formula cell" in first.text()
 
 
-def test_tampered_formula_gives_first_diverging_cell(tmp_path, default_book, capsys):
+def test_tampered_formula_gives_first_diverging_cell(tmp_path, small_book, capsys):
+    """One factor changed in adam's v at step 31 (the first step of epoch 2): verify names that cell,
+    its step and its formula first."""
     path = tmp_path / "tampered.xlsx"
-    wb = openpyxl.load_workbook(default_book)
-    wb["adam"]["O40"] = "=adam_beta2*O39+(1-adam_beta2)*K40^2*1.0001"
+    v, v_prev, g = _step_cell("adam", "v", 0, 31), _step_cell("adam", "v", 0, 30), _step_cell("adam", "g", 0, 31)
+    wb = openpyxl.load_workbook(small_book)
+    wb["adam"][v] = f"=adam_beta2*{v_prev}+(1-adam_beta2)*{g}^2*1.0001"
     wb.save(path)
     assert main(["verify", str(path), "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is False and report["mismatches"]
     m = report["mismatches"][0]
-    assert (m["sheet"], m["cell"], m["step"]) == ("adam", "O40", 31)
+    assert (m["sheet"], m["cell"], m["step"]) == ("adam", v, 31)
     assert m["formula"].endswith("*1.0001") and m["expected"] != m["actual"]
     assert main(["verify", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "FAILED" in out and "adam!O40" in out
+    assert "FAILED" in out and f"adam!{v}" in out
 
 
-def test_verify_bad_hyperparameter_in_file(tmp_path, default_book, capsys):
+def test_verify_bad_hyperparameter_in_file(tmp_path, small_book, capsys):
     path = tmp_path / "bad.xlsx"
-    wb = openpyxl.load_workbook(default_book)
-    wb["adam"]["C5"] = 1.5  # beta1
+    addr = _hyper_cell("adam", "beta1")
+    wb = openpyxl.load_workbook(small_book)
+    wb["adam"][addr] = 1.5
     wb.save(path)
     assert main(["verify", str(path)]) == 2
-    assert "beta1 (adam!C5) must be in [0, 1), got 1.5" in capsys.readouterr().err
+    assert f"beta1 (adam!{addr}) must be in [0, 1), got 1.5" in capsys.readouterr().err
 
 
 def test_formulas_package_agrees_with_engine(tmp_path):
@@ -170,7 +197,7 @@ def test_formulas_package_agrees_with_engine(tmp_path):
 
     sheets, names = [], {}
     for sh, nm in [data_sheet(make_data(), "")] + [
-            optimizer_sheet(REGISTRY[o], REGISTRY[o].resolve(), 30, 1) for o in ("sgd", "adam")]:
+            optimizer_sheet(REGISTRY[o], REGISTRY[o].resolve(), len(make_data()), 1) for o in ("sgd", "adam")]:
         sheets.append(sh)
         names.update(nm)
     model = Model(sheets, names)
@@ -195,16 +222,14 @@ def test_formulas_package_agrees_with_engine(tmp_path):
     assert compared > 900
 
 
-def test_build_is_deterministic(tmp_path):
-    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    build_file(a, epochs=2)
-    build_file(b, epochs=2)
-    assert a.read_bytes() == b.read_bytes()
+def test_build_is_deterministic(tmp_path, small_book):
+    again = tmp_path / "again.xlsx"
+    build_file(again, epochs=2)
+    assert again.read_bytes() == small_book.read_bytes()
 
 
-def test_committed_workbook_is_current(tmp_path):
-    fresh = tmp_path / "graddesc.xlsx"
-    build_file(fresh)
+def test_committed_workbook_is_current(default_book):
+    fresh = default_book  # what `graddesc build` writes with the defaults
     assert COMMITTED.exists(), "run `graddesc build` and commit workbooks/graddesc.xlsx"
     assert fresh.read_bytes() == COMMITTED.read_bytes(), "workbooks/graddesc.xlsx is stale: run `graddesc build`"
 
@@ -214,7 +239,7 @@ def test_build_refuses_to_overwrite_an_edited_workbook(tmp_path, capsys):
     build_file(path, epochs=1)
     build_file(path, epochs=2)  # unchanged since graddesc wrote it: fine to replace
     wb = openpyxl.load_workbook(path)
-    wb["adam"]["B5"] = 0.3
+    wb["adam"][_hyper_cell("adam", "lr")] = 0.3
     wb.save(path)
     edited = path.read_bytes()
     assert main(["build", "-o", str(path), "--epochs", "1"]) == 2

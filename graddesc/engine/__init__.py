@@ -3,14 +3,16 @@ one function per formula shape) -> evaluator over the cell graph.  General: it k
 optimizers.
 
     wb = Workbook.load("book.xlsx").evaluate()      # or Workbook.from_cells({...}, names)
-    wb.value("Sheet1", "B7")                          # float, str, bool, ExcelError or None
+    wb["Sheet1!B7"], wb.get("rate")                   # float, str, bool, ExcelError or None
+    wb.set({"Sheet1!A1": 3.0})                        # recomputes only what depends on A1
+    wb.not_evaluated(), wb.results()                  # what could not be computed; every formula cell
     evaluate_formula("=-2^2")                         # 4.0
 """
 
 from graddesc.engine.functions import FUNCTIONS
 from graddesc.engine.parser import parse
 from graddesc.engine.values import ERRORS, ExcelError
-from graddesc.engine.workbook import Workbook
+from graddesc.engine.workbook import CellResult, External, NotEvaluated, Table, Workbook
 
 
 def evaluate_formula(formula: str, cells: dict | None = None, names: dict | None = None, sheet: str = "Sheet1"):
@@ -23,4 +25,5 @@ def evaluate_formula(formula: str, cells: dict | None = None, names: dict | None
     return wb.value(sheet, "ZZ1")
 
 
-__all__ = ["ERRORS", "ExcelError", "FUNCTIONS", "Workbook", "evaluate_formula", "parse"]
+__all__ = ["ERRORS", "CellResult", "ExcelError", "External", "FUNCTIONS", "NotEvaluated", "Table", "Workbook",
+           "evaluate_formula", "parse"]

@@ -29,13 +29,31 @@ evaluation order wins), compiled lazily the first time a cell of the shape needs
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from graddesc.engine import functions as F
-from graddesc.engine.keys import COL_MASK, NOT_COL, ROW_BITS, ROW_SHIFT, SHEET_SHIFT, make_key, split_key
 from graddesc.engine.functions import Area, broadcast, power, to_number, to_text, unit
-from graddesc.engine.parser import MAX_COL, MAX_ROW, parse
+from graddesc.engine.functions.base import Union
+from graddesc.engine.keys import COL_MASK, NOT_COL, ROW_BITS, ROW_SHIFT, SHEET_SHIFT, make_key, split_key
+from graddesc.engine.parser import (
+    MAX_COL,
+    MAX_ROW,
+    AreaRef,
+    Bin,
+    Call,
+    Chain,
+    Err,
+    ExternalRef,
+    Invoke,
+    Name,
+    Ref,
+    StructRef,
+    Unary,
+    parse,
+)
+from graddesc.engine.structured import parse_spec, table_at, table_range
 from graddesc.engine.tokenizer import tokenize
-from graddesc.engine.values import DIV0, ERRORS, NUM, VALUE, ExcelError, Fallback, XLError
+from graddesc.engine.values import DIV0, ERRORS, NA, NULL, NUM, VALUE, ExcelError, Fallback, XLError
 from graddesc.errors import FormulaError
 
 # Reference modes: how a dependency's key follows from the formula cell's key k.
@@ -307,6 +325,43 @@ def _xs(f, pos, *args):
     return broadcast(one, *[lifted[i] for i in arr])
 
 
+def _xr(f, pos, *args):
+    """_xs for a function that does not take ranges at scalar positions (the Analysis ToolPak's):
+    a reference of several cells there is #VALUE!; an array is lifted."""
+    for i in pos:
+        a = args[i]
+        if a.__class__ is Area and a.ref is not None and (len(a.rows) != 1 or len(a.rows[0]) != 1):
+            return VALUE
+    return _xs(f, pos, *args)
+
+
+class Lambda:
+    """A function value made by LAMBDA(params..., body): called with up to len(params) values (the
+    missing ones are omitted: None); more is #VALUE!."""
+
+    __slots__ = ("f", "n", "lo")
+
+    def __init__(self, f, n, lo=None):
+        self.f = f
+        self.n = n
+        self.lo = lo  # a function's own name as a value (_xleta.SUM): its argument counts, no padding
+
+    def __call__(self, *args):
+        if len(args) > self.n:
+            return VALUE
+        if self.lo is not None:
+            return VALUE if len(args) < self.lo else self.f(*args)
+        return self.f(*(args + (None,) * (self.n - len(args))))
+
+
+def _invoke(f, *args):
+    if f.__class__ is ExcelError:
+        return f
+    if f.__class__ is not Lambda:
+        return VALUE
+    return f(*args)
+
+
 def _ii(x, k):
     """Implicit intersection: a range used where one value is needed, in a formula that is not an
     array formula, is the cell of the range in the formula's row (a one-column range) or column
@@ -349,6 +404,66 @@ def _at(x, k):
     return x.rows[0][0]
 
 
+def _refbox(x):
+    """(sheet, r1, c1, r2, c2) of a reference value, or the ExcelError it is / #VALUE!."""
+    if x.__class__ is ExcelError:
+        return x
+    if x.__class__ is not Area or x.ref is None:
+        return VALUE
+    k1, k2 = x.ref
+    return (k1 >> SHEET_SHIFT, (k1 >> ROW_SHIFT) & ROW_BITS, k1 & COL_MASK,
+            (k2 >> ROW_SHIFT) & ROW_BITS, k2 & COL_MASK)
+
+
+def _range(a, b):
+    """a:b between references: the smallest range holding both (on one sheet)."""
+    ba, bb = _refbox(a), _refbox(b)
+    if ba.__class__ is ExcelError:
+        return ba
+    if bb.__class__ is ExcelError:
+        return bb
+    if ba[0] != bb[0]:
+        return VALUE
+    return F.reference.book_area(ba[0], min(ba[1], bb[1]), min(ba[2], bb[2]), max(ba[3], bb[3]), max(ba[4], bb[4]))
+
+
+def _isect(a, b):
+    """a b: the cells both references hold; #NULL! when none.  With a union, the union of the
+    intersections."""
+    if a.__class__ is Union or b.__class__ is Union:
+        parts = [_isect(x, y) for x in (a if a.__class__ is Union else (a,))
+                 for y in (b if b.__class__ is Union else (b,))]
+        for p in parts:
+            if p.__class__ is ExcelError and p is not NULL:
+                return p
+        parts = [p for p in parts if p.__class__ is Area]
+        if not parts:
+            return NULL
+        return parts[0] if len(parts) == 1 else Union(parts)
+    ba, bb = _refbox(a), _refbox(b)
+    if ba.__class__ is ExcelError:
+        return ba
+    if bb.__class__ is ExcelError:
+        return bb
+    r1, c1, r2, c2 = max(ba[1], bb[1]), max(ba[2], bb[2]), min(ba[3], bb[3]), min(ba[4], bb[4])
+    if ba[0] != bb[0] or r1 > r2 or c1 > c2:
+        return NULL
+    return F.reference.book_area(ba[0], r1, c1, r2, c2)
+
+
+def _union(*xs):
+    areas = []
+    for x in xs:
+        if x.__class__ is Union:
+            areas.extend(x)
+            continue
+        b = _refbox(x)
+        if b.__class__ is ExcelError:
+            return b
+        areas.append(x)
+    return Union(areas)
+
+
 def _area(V, k1, k2, kfull=None):
     """The values of the range k1:k2 as an Area.  kfull: the range really ends there (a whole
     column or row, whose values are read only as far as the sheet is used); its ref says so."""
@@ -369,7 +484,7 @@ GLOBALS = {
     "_fin": _fin, "_ftruth": _ftruth, "_fpow": _fpow, "_fpowc": _fpowc, "_fb": _fb,
     "_add": _add, "_sub": _sub, "_mul": _mul, "_div": _div, "_pow": _pow, "_neg": _neg, "_pct": _pct,
     "_cat": _cat, "_eq": _eq, "_ne": _ne, "_lt": _lt, "_le": _le, "_gt": _gt, "_ge": _ge,
-    "_fold": _fold, "_x": _x, "_xs": _xs, "_area": _area, "_ii": _ii, "_at": _at, "Area": Area,
+    "_fold": _fold, "_x": _x, "_xs": _xs, "_xr": _xr, "_invoke": _invoke, "Lambda": Lambda, "_area": _area, "_range": _range, "_isect": _isect, "_union": _union, "_ii": _ii, "_at": _at, "Area": Area,
     "_NC": NOT_COL, "_CM": COL_MASK, "_RB": ROW_BITS, "_RS": ROW_SHIFT, "__builtins__": {"float": float},
 }
 _ERR_NAME = {}
@@ -392,8 +507,27 @@ QK_NEVER = 1 << 62  # a quick check that always fails: dependencies must be look
 class Shape:
     """One compiled formula shape: what every cell with this R1C1 formula shares."""
 
-    __slots__ = ("fast", "exact", "deps", "areas", "volatile", "error", "unknown", "text", "qk",
-                 "bounds", "str_ok", "ast", "sheet", "row", "col", "where", "array", "dynamic", "member")
+    __slots__ = (
+        "areas",
+        "array",
+        "ast",
+        "bounds",
+        "col",
+        "deps",
+        "dynamic",
+        "error",
+        "exact",
+        "fast",
+        "member",
+        "qk",
+        "row",
+        "sheet",
+        "str_ok",
+        "text",
+        "unknown",
+        "volatile",
+        "where",
+    )
 
     def __init__(self, text=""):
         self.fast = None
@@ -416,11 +550,13 @@ class Shape:
 class Context:
     """What compiling needs from the workbook."""
 
-    def __init__(self, sheet_index, resolve_name, max_row, max_col=None):
+    def __init__(self, sheet_index, resolve_name, max_row, max_col=None, tables=None, externals=None):
         self.sheet_index = sheet_index  # lower-case sheet name -> index
         self.resolve_name = resolve_name  # (name, sheet index) -> formula text or None
         self.max_row = max_row  # sheet index -> last used row
         self.max_col = max_col or {}  # sheet index -> last used column
+        self.tables = tables or {}  # lower-case table name -> workbook.Table
+        self.externals = externals or {}  # [n] -> workbook.External (cached values of a linked book)
 
 
 _DIGITS = re.compile(r"\d+")
@@ -442,6 +578,13 @@ class Compiler:
         formula (compiled for that cell alone)."""
         if array:
             return self._compile(sheet, row, col, text, where(k), array=True)
+        if "[" in text and self.ctx.tables:  # [@Col] means the table holding the cell
+            t = table_at(self.ctx.tables, sheet, row, col)
+            key = (sheet, text, t.display_name if t is not None else None)
+            sh = self.shapes.get(key)
+            if sh is None:
+                sh = self.shapes[key] = self._compile(sheet, row, col, text, where(k))
+            return sh
         sh = self.plain.get((sheet, text))
         if sh is not None:
             return sh
@@ -528,6 +671,23 @@ class Compiler:
             shape.error = e
         return shape
 
+    def pad_value(self, shape: Shape, k: int, V: dict):
+        """What an array formula shows in the cells of its range beyond its result: Excel pads every
+        array argument there with #N/A and evaluates the formula on that, so ISNA(A1:A2) over
+        three cells shows TRUE in the third, A1:A2*2 shows #N/A."""
+        try:
+            ast = _pad_ast(shape.ast)
+            gen = _Gen(self, shape.sheet, shape.row, shape.col, shape.where, fast=False, arr=True)
+            fn = _build(f"def exact(k, V):\n    return {gen.expr(ast)}\n", "exact", shape.where)
+            v = fn(k, V) if fn is not None else NA
+        except (FormulaError, XLError, ArithmeticError, ValueError, TypeError):
+            return NA
+        v = unit(v)
+        if v.__class__ is Area:
+            rows = v.rows
+            v = rows[0][0] if rows and rows[0] else NA
+        return NA if v.__class__ is Area else v
+
     def exact_of(self, shape: Shape):
         """The EXACT function of a shape, compiled on first use."""
         if shape.exact is None:
@@ -538,6 +698,27 @@ class Compiler:
                 raise FormulaError(shape.where, "formula too complex to compile")
             shape.exact = fn
         return shape.exact
+
+
+def _pad_ast(node):
+    """The formula with every array (a range of several cells, an array constant) that would be
+    used element by element replaced by #N/A (arguments taking whole arrays are kept)."""
+    kind = node[0]
+    if kind == "array" or _multi_area(node) or kind in ("range", "isect", "union", "sref"):
+        return Err("err", "#N/A")
+    if kind == "call":
+        fdef = F.FUNCTIONS.get(node[1])
+        if fdef is None:
+            return node
+        return Call("call", node[1], [a if fdef.takes_array(i) and not fdef.lazy else _pad_ast(a)
+                                  for i, a in enumerate(node[2])])
+    if kind in ("neg", "pos", "pct", "at"):
+        return Unary(kind, _pad_ast(node[1]))
+    if kind == "bin":
+        return Bin("bin", node[1], _pad_ast(node[2]), _pad_ast(node[3]))
+    if kind == "chain":
+        return Chain("chain", node[1], [_pad_ast(x) for x in node[2]], node[3])
+    return node
 
 
 def _build(src, name, where):
@@ -570,6 +751,22 @@ _SIMPLE = frozenset(("num", "str", "bool", "ref", "area", "missing", "err"))
 
 
 _REFLIKE = frozenset(("area", "name", "call", "range", "union", "isect", "sref"))
+
+
+class RefArg(NamedTuple):
+    """(compiler-internal node) an argument that takes a reference: a cell or name there is
+    compiled as the reference it is, not as its value."""
+
+    kind: str  # "refarg"
+    node: tuple
+
+
+def _as_area(node):
+    """A cell reference node as a one-cell range (where a reference, not a value, is needed)."""
+    if node[0] == "ref":
+        return AreaRef("area", node.sheet, node.row, node.col, node.row, node.col, node.row_abs, node.col_abs,
+                       node.row_abs, node.col_abs)
+    return node
 
 
 def _multi_area(node):
@@ -637,8 +834,11 @@ class _Gen:
 
     def key_expr(self, sheet, row, col, row_abs, col_abs):
         """(python expression of the key, mode, d)."""
-        if self.name_depth:
-            row_abs = col_abs = True  # a defined name's references are absolute
+        if self.name_depth:  # a defined name's relative parts are stored relative to A1
+            if not row_abs:
+                row = (self.row + row - 2) % MAX_ROW + 1
+            if not col_abs:
+                col = (self.col + col - 2) % MAX_COL + 1
         if row_abs and col_abs:
             k = make_key(sheet, row, col)
             return str(k), ABS, k
@@ -710,7 +910,110 @@ class _Gen:
             return self.chain(node[2], node[3])
         if kind == "call":
             return self.call(node)
+        if kind == "sref":
+            return self.sref(node)
+        if kind == "xref":
+            return self.xref(node)
+        if kind == "invoke":
+            srcs = [self.expr(node.target)] + [self.expr(a) for a in node.args]
+            if self.fast:
+                self.always_exact = True
+                return "_fb()"
+            return "_invoke(" + ", ".join(srcs) + ")"
+        if kind == "refarg":  # (made by call(): an argument that takes a reference)
+            return self.reference(node[1])
+        if kind in ("range", "isect", "union"):
+            items = node[1] if kind == "union" else node[1:]
+            srcs = [self.reference(x) for x in items]
+            if self.fast:
+                self.always_exact = True
+                return "_fb()"
+            if kind == "range":
+                self.dynamic = True  # the span can hold cells neither side names
+            return f"_{kind}(" + ", ".join(srcs) + ")"
         raise FormulaError(self.where, f"cannot compile {kind}")
+
+    def sref(self, node):
+        """A structured reference: the table's range as an area (rows relative to the formula for
+        #This Row, so the shape serves every row; outside the data rows it is #VALUE!)."""
+        _, tname, spec_text = node
+        tables = self.comp.ctx.tables
+        if tname is None:
+            t = table_at(tables, self.sheet, self.row, self.col)
+        else:
+            t = tables.get(tname.lower())
+            if t is None:  # a defined name with brackets is not a table: unknown
+                self.always_exact = True
+                return "_fb()" if self.fast else _ERR_NAME["#REF!"]
+        spec = parse_spec(spec_text)
+        got = table_range(t, spec) if t is not None and spec is not None else None
+        if got is None:
+            return _ERR_NAME["#REF!"]
+        r1, c1, r2, c2, this_row = got
+        if not this_row:
+            return self.expr(AreaRef("area", t.sheet, r1, c1, r2, c2, True, True, True, True))
+        if not r1 <= self.row <= r2:
+            return _ERR_NAME["#VALUE!"]
+        if c1 == c2:
+            x = self.expr(Ref("ref", t.sheet, self.row, c1, False, True))
+        else:
+            x = self.expr(AreaRef("area", t.sheet, self.row, c1, self.row, c2, False, True, False, True))
+        if self.fast:
+            return f"({x} if {r1} <= ((k >> _RS) & _RB) <= {r2} else _fb())"
+        return f"({x} if {r1} <= ((k >> _RS) & _RB) <= {r2} else {_ERR_NAME['#VALUE!']})"
+
+    def xref(self, node):
+        """A reference into another workbook: the values the file cached from it (constants);
+        #REF! when the file has none."""
+        _, n, inner = node
+        ext = self.comp.ctx.externals.get(n)
+        if self.fast:
+            self.always_exact = True
+            return "_fb()"
+        if ext is None or inner[0] not in ("ref", "area") or inner[1] is None:
+            if ext is not None and inner[0] == "name":
+                text = ext.names.get((inner[1].lower(), None))
+                if text is not None:
+                    try:
+                        ast = parse(text, self.where)
+                    except FormulaError:
+                        return _ERR_NAME["#REF!"]
+                    if ast[0] in ("ref", "area") and ast[1] is not None:
+                        return self.xref(ExternalRef("xref", n, ast))
+                return _ERR_NAME["#NAME?"]  # a name the linked book does not define
+            return _ERR_NAME["#REF!"]
+        sheet = inner[1]
+        if sheet.lower() not in {x.lower() for x in ext.sheet_names}:
+            return _ERR_NAME["#REF!"]
+        if inner[0] == "ref":
+            return self.const_value(ext.value(sheet, inner[2], inner[3]))
+        r1, c1, r2, c2 = inner[2], inner[3], inner[4], inner[5]
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000:
+            return _ERR_NAME["#REF!"]
+        return "Area([" + ", ".join("[" + ", ".join(self.const_value(ext.value(sheet, r, c)) for c in range(c1, c2 + 1))
+                                    + "]" for r in range(r1, r2 + 1)) + "])"
+
+    def const_value(self, v):
+        if v is None:
+            return "None"
+        if v.__class__ is ExcelError:
+            return _ERR_NAME.get(v.code, _ERR_NAME["#VALUE!"])
+        if v.__class__ is float and v - v != 0.0:
+            return _ERR_NAME["#NUM!"]
+        return repr(v)
+
+    def reference(self, node):
+        """Source for node where a reference (not a value) is needed: a cell as a one-cell range,
+        a defined name as the reference it stands for."""
+        if node[0] == "name" and not (node[2] is None and self.local(node[1]) is not None):
+            ast = self.name_ast(node)
+            if ast is not None and ast[0] == "ref":
+                self.name_depth += 1
+                try:
+                    return self.expr(_as_area(ast))
+                finally:
+                    self.name_depth -= 1
+        return self.expr(_as_area(node))
 
     @staticmethod
     def const(v):
@@ -776,7 +1079,16 @@ class _Gen:
         else:
             scope = self.sheet
         text = self.comp.ctx.resolve_name(name, scope)
+        if text is None and name.lower().startswith("_xleta."):  # BYROW(A1:C3, SUM): a function as a value
+            fdef = F.FUNCTIONS.get(name[7:].upper())
+            if fdef is not None and not (fdef.lazy or fdef.cell or fdef.compile):
+                if self.fast:
+                    self.always_exact = True
+                    return "_fb()"
+                return f"Lambda(lambda *a: _x({_fname(fdef.name)}, *a), {fdef.max_args}, {fdef.min_args})"
         if text is None:
+            if sname is None and name.lower() in self.comp.ctx.tables:  # a table's name: its data
+                return self.sref(StructRef("sref", name, ""))
             self.always_exact = True
             return "_fb()" if self.fast else _ERR_NAME["#NAME?"]
         if self.name_depth > 8:
@@ -794,6 +1106,8 @@ class _Gen:
     def guard(self, node):
         """An operand in FAST code that must be a finite float or a bool if computed."""
         x = self.operand(node)
+        if node[0] == "refarg":
+            node = node[1]
         if not self.fast or node[0] in _SIMPLE:
             return x
         if node[0] == "name":
@@ -852,6 +1166,8 @@ class _Gen:
         _, name, args = node
         fdef = F.FUNCTIONS.get(name)
         if fdef is None:
+            if self.local(name) is not None or self.comp.ctx.resolve_name(name, self.sheet) is not None:
+                return self.expr(Invoke("invoke", Name("name", name, None), args))  # a LAMBDA by name
             self.unknown.append(name)
             return _ERR_NAME["#NAME?"]
         n = len(args)
@@ -872,15 +1188,17 @@ class _Gen:
             if src is not None:
                 return src
         fname = _fname(name)
-        if fdef.cell or fdef.lazy:
-            if self.fast:
-                self.always_exact = True
-                for a in args:
-                    self.expr(a)  # (for its dependencies)
-                return "_fb()"
+        if (fdef.cell or fdef.lazy) and self.fast:
+            self.always_exact = True
+            for a in args:
+                self.expr(a)  # (for its dependencies)
+            return "_fb()"
+        if fdef.refs and any(a[0] == "union" for a in args):  # SUM((A1:B2,D4)) is SUM(A1:B2,D4)
+            args = [x for a in args for x in (a[1] if a[0] == "union" else (a,))]
+            n = len(args)
         if not fdef.lazy:  # a direct reference where a range is taken is a one-cell range
-            args = [("area", a[1], a[2], a[3], a[2], a[3], a[4], a[5], a[4], a[5])
-                    if a[0] == "ref" and fdef.takes_array(i) else a for i, a in enumerate(args)]
+            args = [RefArg("refarg", a) if fdef.takes_array(i) and a[0] in ("ref", "name") else a
+                    for i, a in enumerate(args)]
         srcs = []
         scalar_pos = []
         for i, a in enumerate(args):
@@ -905,6 +1223,8 @@ class _Gen:
         if self.fast:
             return f"{fname}(" + ", ".join(srcs) + ")"
         if scalar_pos:
+            if not fdef.lifts_ranges:
+                return f"_xr({fname}, {tuple(scalar_pos)!r}" + "".join(", " + x for x in srcs) + ")"
             return f"_xs({fname}, {tuple(scalar_pos)!r}" + "".join(", " + x for x in srcs) + ")"
         return f"_x({fname}" + "".join(", " + x for x in srcs) + ")"
 
@@ -1005,5 +1325,22 @@ def evaluate_exact(comp: Compiler, shape: Shape, k: int, V: dict):
     return VALUE
 
 
-__all__ = ["Compiler", "Context", "Shape", "make_key", "split_key", "dep_key", "evaluate_exact", "broadcast",
-           "SHEET_SHIFT", "ROW_SHIFT", "ROW_BITS", "COL_MASK", "NOT_COL", "REL", "ROWREL", "COLREL", "ABS"]
+__all__ = [
+    "ABS",
+    "COLREL",
+    "COL_MASK",
+    "NOT_COL",
+    "REL",
+    "ROWREL",
+    "ROW_BITS",
+    "ROW_SHIFT",
+    "SHEET_SHIFT",
+    "Compiler",
+    "Context",
+    "Shape",
+    "broadcast",
+    "dep_key",
+    "evaluate_exact",
+    "make_key",
+    "split_key",
+]

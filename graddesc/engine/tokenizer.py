@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from graddesc.errors import FormulaError
 
@@ -14,6 +15,8 @@ _TOKEN = re.compile(
   | (?P<string>"(?:[^"]|"")*")
   | (?P<error>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA))
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?![\w$:.])
+  | (?P<xqual>'\[\d+\](?:[^']|'')*'!|\[\d+\](?:[A-Za-z_\u00c0-\uffff][\w.\u00c0-\uffff]*)?!)
+  | (?P<sref>(?:[A-Za-z_\\\u00c0-\uffff][\w.\u00c0-\uffff]*)?\[(?:[^\[\]']|'.|\[(?:[^\[\]']|'.)*\])*\])
   | (?:'(?P<qsheet>(?:[^']|'')+)'|(?P<sheet>[A-Za-z_\u00c0-\uffff][\w.\u00c0-\uffff]*))!
   | (?P<cell>\$?[A-Za-z]{1,3}\$?\d+)(?![\w.(!])
   | (?P<colrange>\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3})(?![\w.(!])
@@ -21,17 +24,26 @@ _TOKEN = re.compile(
   | (?P<func>[A-Za-z_][\w.]*)\s*\(
   | (?P<bool>TRUE|FALSE)(?![\w.(])
   | (?P<name>[A-Za-z_\\\u00c0-\uffff][\w.\u00c0-\uffff]*)
-  | (?P<op><>|<=|>=|[-+*/^&=<>%:,(){};@])
+  | (?P<op><>|<=|>=|[-+*/^&=<>%:,(){};@#])
     """,
     re.VERBOSE | re.IGNORECASE,
 )
 
 
-def tokenize(text: str, cell: str = "?") -> list[tuple[str, str, int, int]]:
+class Token(NamedTuple):
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(text: str, cell: str = "?") -> list[Token]:
     """Tokens of a formula (without its leading '='): (kind, text, start, end).
 
-    kinds: string error number qual (sheet prefix, text = sheet name) cell colrange rowrange func
-    (text = name, the '(' is consumed) bool name op.
+    kinds: string error number qual (sheet prefix, text = sheet name) xqual (another workbook's
+    sheet: [1]Sheet1! or '[1]My sheet'!, text as written) sref (a structured reference
+    Table1[Column], [@Col]) cell colrange rowrange func (text = name, the '(' is consumed) bool
+    name op.
     """
     if len(text) > MAX_FORMULA_LENGTH:
         raise FormulaError(cell, f"formula longer than {MAX_FORMULA_LENGTH} characters ({len(text)})")
@@ -45,12 +57,12 @@ def tokenize(text: str, cell: str = "?") -> list[tuple[str, str, int, int]]:
         kind = m.lastgroup
         end = m.end()
         if kind == "qsheet":
-            out.append(("qual", m.group("qsheet").replace("''", "'"), pos, end))
+            out.append(Token("qual", m.group("qsheet").replace("''", "'"), pos, end))
         elif kind == "sheet":
-            out.append(("qual", m.group("sheet"), pos, end))
+            out.append(Token("qual", m.group("sheet"), pos, end))
         elif kind == "func":
-            out.append(("func", m.group("func"), pos, end))
+            out.append(Token("func", m.group("func"), pos, end))
         elif kind != "ws":
-            out.append((kind, m.group(0), pos, end))
+            out.append(Token(kind, m.group(0), pos, end))
         pos = end
     return out

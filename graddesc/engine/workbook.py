@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from graddesc.engine.compiler import (
     ABS, COL_MASK, NOT_COL, REL, ROW_BITS, ROW_SHIFT, ROWREL, SHEET_SHIFT, Compiler, Context, Shape, dep_key,
@@ -258,7 +259,7 @@ class Workbook:
             for name, pos, text in link.names:
                 scope = sheets[pos].lower() if pos is not None and 0 <= pos < len(sheets) else None
                 names[(name.lower(), scope)] = text
-            wb.externals[link.index] = External(link.index, link.target, tuple(sheets), cells, names)
+            wb.externals[link.number] = External(link.number, link.target, tuple(sheets), cells, names)
         wb.date1904 = raw.date1904
         wb.application = raw.application
         return wb
@@ -402,6 +403,249 @@ class Workbook:
         sname = node[1] if node[1] is not None else self.sheet_names[scope]
         return self.sheet_names[self.sheet_index(sname)], address(node[2], node[3])
 
+    # ------------------------------------------------------------------ public API: addresses, not keys
+    # For code outside graddesc/engine (recalc, verify, users' tests): every cell is named by its
+    # address "Sheet!A1" (quote a sheet name with spaces: "'My sheet'!B2") or by a defined name.
+
+    def get(self, ref: str):
+        """The value at "Sheet!A1" or of a defined name that refers to one cell: float, str, bool,
+        ExcelError or None (empty).  A range ("Sheet!A1:B3", or a name referring to one) gives a
+        list of rows.  "A1" alone is allowed when the workbook has one sheet.  KeyError when the
+        address or name does not exist."""
+        s, r1, c1, r2, c2 = self._locate(ref)
+        get = self.V.get
+        if r1 == r2 and c1 == c2:
+            return get(make_key(s, r1, c1))
+        return [[get(make_key(s, r, c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+
+    def __getitem__(self, ref: str):
+        return self.get(ref)
+
+    def __setitem__(self, ref: str, value):
+        self.set({ref: value})
+
+    def set(self, values: dict) -> list[str]:
+        """Set input cells, {"Sheet!A1": 3.0, "rate": 0.05} (an address or a defined name of one
+        cell; a value: number, text, bool, None to clear, an error code like "#N/A", or a
+        formula "=..."), then
+        recompute only the formula cells that depend on them (and the volatile ones, as Excel
+        does).  Returns the addresses recomputed, in evaluation order.  A new formula, a value typed
+        over a formula cell, or a cell beyond the sheet's used area recomputes the whole workbook
+        (and returns every formula cell).  Before evaluate(), only stores the values."""
+        changed = []
+        full = not self.evaluated
+        for ref, v in values.items():
+            s, r1, c1, r2, c2 = self._locate(ref)
+            if r1 != r2 or c1 != c2:
+                raise KeyError(f"{ref!r} is a range; set its cells one by one")
+            k = make_key(s, r1, c1)
+            if k in self._ftext or k in self.array_formulas or r1 > self.max_row.get(s, 0) \
+                    or c1 > self.max_col.get(s, 0):
+                full = True
+            if isinstance(v, str) and v.startswith("=") and len(v) > 1:
+                self.set_cell(s, r1, c1, formula=v)
+                full = True
+            elif v is None:
+                self.V.pop(k, None)
+                self._ftext.pop(k, None)
+                self.cached_values.pop(k, None)
+                self.array_formulas.pop(k, None)
+                self.dynamic_arrays.discard(k)
+            else:
+                self.set_cell(s, r1, c1, v)
+            changed.append(k)
+        if not self.evaluated:
+            return []
+        if full:
+            self.evaluate(strict=self._strict)
+            return [self.where(k) for k in self.order]
+        affected = self._downstream_of(set(changed) | set(self.volatile))
+        comp, shapes, skipped = self._compiler, self._shapes, self.skipped
+        out = []
+        for k in self.order:
+            if k in affected and k in shapes:
+                if k in skipped and skipped[k].startswith("circular"):
+                    continue
+                self._eval(comp, shapes[k], k)
+                out.append(k)
+        return [self.where(k) for k in out]
+
+    def dependants(self, cells) -> set[str]:
+        """The formula cells ("Sheet!A1") that depend, directly or not, on any of `cells` (addresses
+        or names; formula cells among them are included): how a value, or an error, spreads.
+        Needs evaluate() first."""
+        seeds = set()
+        for ref in cells:
+            s, r1, c1, r2, c2 = self._locate(ref)
+            seeds.update(make_key(s, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+        return {self.where(k) for k in self._downstream_of(seeds) if k in self._ftext}
+
+    def _downstream_of(self, seeds: set) -> set:
+        """downstream() of any cells, input cells included: they join, for the time of the pass,
+        the index of the formula cells that ranges are searched for."""
+        extra_keys = [k for k in seeds if k not in self._ftext]
+        if not extra_keys:
+            return self.downstream(seeds)
+        rows = self._formula_rows if self._formula_rows is not None else self._index_formula_rows()
+        extra = dict(rows)
+        for k in extra_keys:
+            s, r, c = split_key(k)
+            lst = extra.get((s, c))
+            lst = [] if lst is None else list(lst)
+            bisect.insort(lst, r)
+            extra[(s, c)] = lst
+        self._formula_rows = extra
+        try:
+            return self.downstream(seeds)
+        finally:
+            self._formula_rows = rows
+
+    def not_evaluated(self) -> list["NotEvaluated"]:
+        """The formula cells lenient evaluation (evaluate(strict=False)) could not compute, in
+        sheet order: kind "unsupported" (a function or syntax the engine does not know),
+        "circular" (part of a circular reference), "external" (reads another workbook whose
+        values the file does not hold), each with its reason; a cell depending on such a cell has
+        the kind of the cell it depends on."""
+        return [NotEvaluated(self.where(k), kind, why) for k, (kind, why) in sorted(self._unevaluated().items())]
+
+    def _unevaluated(self) -> dict:
+        """key -> (kind, reason) of every formula cell that was not evaluated: the skipped ones, and
+        those reading a linked workbook the file holds no values of (#REF!), with their dependants."""
+        kinds = self._skip_kinds()
+        out = {k: (kinds[k], why) for k, why in self.skipped.items()}
+        missing = {}
+        for k in self._ftext:
+            if k in out:
+                continue
+            text = self.formulas[k]
+            if "[" not in text:
+                continue
+            for m in _EXTERNAL_REF.finditer(_strip_strings(text)):
+                n = int(m.group(1))
+                sheet = (m.group(2) or "").replace("''", "'") or m.group(3)
+                ext = self.externals.get(n)
+                if ext is None:
+                    missing[k] = f"external workbook [{n}]: the file holds no values from it (#REF!)"
+                elif sheet and sheet.lower() not in {x.lower() for x in ext.sheet_names}:
+                    missing[k] = f"external workbook [{n}] ({ext.target}): no sheet {sheet!r} in its cached values"
+                else:
+                    continue
+                break
+        if missing and self.order:
+            for k, why in missing.items():
+                out[k] = ("external", why)
+            root = dict.fromkeys(missing)  # key -> the missing-link cell it depends on (None: itself)
+            shapes = self._shapes
+            for k in self.order:  # evaluation order: a cell's dependencies come before it
+                if k in root or k in out:
+                    continue
+                for d in self._deps(k, shapes[k]):
+                    if d in root:
+                        src = root[d] if root[d] is not None else d
+                        root[k] = src
+                        out[k] = ("external", f"depends on {self.where(src)} ({missing[src].split(':')[0]})")
+                        break
+        return out
+
+    def results(self, sheet: str | None = None):
+        """Every formula cell, and every cell of an array formula's range, of one sheet or of all,
+        in sheet order, as CellResult(cell, formula, value, cached, array, not_evaluated,
+        unreproducible): what recalc audits.  Needs evaluate() first."""
+        unevaluated = self._unevaluated()
+        random = self._unreproducible()
+        in_array: dict = {}  # key of a cell in an array's range -> anchor key
+        for a, (r1, c1, r2, c2) in self.array_formulas.items():
+            s = a >> SHEET_SHIFT
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    in_array.setdefault(make_key(s, r, c), a)
+        keys = set(self._ftext) | set(in_array)
+        if sheet is not None:
+            idx = self.sheet_index(sheet)
+            keys = {k for k in keys if k >> SHEET_SHIFT == idx}
+        V, cached, formulas, where = self.V, self.cached_values, self.formulas, self.where
+        for k in sorted(keys):
+            a = in_array.get(k)
+            f = k if k in self._ftext else a
+            if k not in self._ftext and k not in cached and k not in V:
+                continue  # an empty cell of an array's range that nothing was stored in
+            ne = unevaluated.get(f) if f is not None else None
+            yield CellResult(where(k), "=" + formulas[f], V.get(k), cached.get(k),
+                             None if a is None else where(a),
+                             None if ne is None else NotEvaluated(where(f), ne[0], ne[1]), f in random)
+
+    def _locate(self, ref: str) -> tuple:
+        """"Sheet!A1", "'My sheet'!A1:B2", "A1" (one sheet), a defined name (workbook-level, or
+        "Sheet!name" for one scoped to Sheet) -> (sheet index, r1, c1, r2, c2)."""
+        if not isinstance(ref, str):
+            raise KeyError(f"not a cell address or name: {ref!r}")
+        text = ref.strip()
+        sheet = None
+        if "!" in text:
+            sname, _, text = text.rpartition("!")
+            if sname.startswith("'") and sname.endswith("'") and len(sname) >= 2:
+                sname = sname[1:-1].replace("''", "'")
+            sheet = self.sheet_index(sname)
+        m = _RANGE.match(text)
+        if m:
+            if sheet is None:
+                if len(self.sheet_names) != 1:
+                    raise KeyError(f"{ref!r}: say which sheet, e.g. '{self.sheet_names[0]}!{text}'")
+                sheet = 0
+            r1, c1 = int(m.group(2)), col_number(m.group(1))
+            r2, c2 = (int(m.group(4)), col_number(m.group(3))) if m.group(3) else (r1, c1)
+            r1, r2, c1, c2 = min(r1, r2), max(r1, r2), min(c1, c2), max(c1, c2)
+            if not (1 <= r1 and r2 <= MAX_ROW and 1 <= c1 and c2 <= MAX_COL):
+                raise KeyError(f"{ref!r} is outside the sheet")
+            return sheet, r1, c1, r2, c2
+        target = self._resolve_text(text, sheet)
+        if target is None:
+            raise KeyError(f"no cell address or defined name {ref!r}")
+        m = _NAME_REF.match(target.strip())
+        if not m:
+            raise KeyError(f"defined name {ref!r} is not a reference to cells: {target}")
+        sname = (m.group(1) or "").replace("''", "'") or m.group(2)
+        s = self.sheet_index(sname)
+        r1, c1 = int(m.group(4)), col_number(m.group(3))
+        r2, c2 = (int(m.group(6)), col_number(m.group(5))) if m.group(5) else (r1, c1)
+        return s, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+    def _skip_kinds(self) -> dict:
+        """key -> kind ("unsupported", "circular", "external") of every skipped cell."""
+        skipped = self.skipped
+        if not skipped:
+            return {}
+        kinds = {}
+        for k, why in skipped.items():
+            if why.startswith("depends on"):
+                continue
+            if why.startswith("circular"):
+                kinds[k] = "circular"
+            elif "external" in why or "another workbook" in why or _EXTERNAL.search(_strip_strings(
+                    self.formulas[k] if k in self._ftext else "")):
+                kinds[k] = "external"
+            else:
+                kinds[k] = "unsupported"
+        shapes = self._shapes
+        for k in self.order:  # a dependant takes the kind of what it depends on
+            if k in skipped and k not in kinds:
+                for d in self._deps(k, shapes[k]):
+                    if d in kinds:
+                        kinds[k] = kinds[d]
+                        break
+        for k in skipped:
+            kinds.setdefault(k, "unsupported")
+        return kinds
+
+    def _unreproducible(self) -> set:
+        """Keys of the formula cells that call RAND, RANDBETWEEN, NOW or TODAY, and of the cells
+        depending on them: values no engine can reproduce."""
+        seeds = {k for k in self._ftext
+                 if _RANDOM.search(_strip_strings(self.formulas[k]))}
+        if not seeds or not self.order:
+            return seeds
+        return self.downstream(seeds)
+
     # ------------------------------------------------------------------ evaluation
     def evaluate(self, strict: bool = True) -> "Workbook":
         """Compile and evaluate every formula.  strict (default): a formula the engine cannot
@@ -413,7 +657,7 @@ class Workbook:
         self.skipped = {}
         self.volatile = set()
         self._expand_arrays()
-        ctx = Context(self._sheet_index, self._resolve_text, self.max_row, self.max_col)
+        ctx = Context(self._sheet_index, self._resolve_text, self.max_row, self.max_col, self.tables, self.externals)
         comp = self._compiler = Compiler(ctx, fast=self._use_fast)
         self._strict = strict
         shapes = self._compile_all(comp, strict)
@@ -458,8 +702,9 @@ class Workbook:
     def _fill(self, k, v):
         """Put an array formula's result v (an Area or one value) into its range as Excel does and
         return the anchor's value.  Legacy (CSE) arrays: a one-value result fills every cell, a
-        one-row / one-column result repeats, cells beyond the result are #N/A; a dynamic array
-        spills exactly its own size.  An empty cell of the result shows as 0."""
+        one-row / one-column result repeats, cells beyond the result show the formula evaluated
+        on #N/A in place of its arrays (#N/A, but ISNA(A1:A2) shows TRUE); a dynamic array spills
+        exactly its own size.  An empty cell of the result shows as 0."""
         r1, c1, r2, c2 = self.array_formulas[k]
         if v.__class__ is Area:
             rows = v.rows
@@ -468,6 +713,7 @@ class Workbook:
             rows, h, w = ((v,),), 1, 1
         dynamic = k in self.dynamic_arrays
         V = self.V
+        pad = None
         base = (k >> SHEET_SHIFT) << SHEET_SHIFT
         for i in range(r2 - r1 + 1):
             for j in range(c2 - c1 + 1):
@@ -481,7 +727,10 @@ class Workbook:
                     ii = 0 if h == 1 else i
                     jj = 0 if w == 1 else j
                     if ii >= h or jj >= w:
-                        x = NA
+                        if pad is None:
+                            S = self._shapes.get(k)
+                            pad = NA if S is None or S.ast is None else self._compiler.pad_value(S, k, V)
+                        x = pad
                     else:
                         x = rows[ii][jj] if ii < len(rows) and jj < len(rows[ii]) else None
                 x = unit(x)
@@ -729,6 +978,39 @@ class Workbook:
         return out
 
 
+class NotEvaluated(NamedTuple):
+    """A formula cell the engine could not compute: kind "unsupported", "circular" or "external"."""
+
+    cell: str  # "Sheet!A1"
+    kind: str
+    reason: str
+
+
+class CellResult(NamedTuple):
+    """One audited cell (Workbook.results): a formula cell, or a cell of an array formula's range."""
+
+    cell: str  # "Sheet!A1"
+    formula: str  # with its '='; for an array's other cells, the array's formula
+    value: object  # what the engine computed (float, str, bool, ExcelError, None)
+    cached: object  # what the file stored (None: nothing)
+    array: str | None  # the array formula's anchor when the cell is in an array's range
+    not_evaluated: NotEvaluated | None  # why the engine could not compute it
+    unreproducible: bool  # RAND/RANDBETWEEN/NOW/TODAY or depends on one
+
+
+_RANGE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?$")
+_NAME_REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!\s]+))!\$?([A-Za-z]{1,3})\$?(\d{1,7})"
+                       r"(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?$")
+_STRINGS = re.compile(r'"(?:[^"]|"")*"')
+_RANDOM = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:RAND|RANDBETWEEN|RANDARRAY|NOW|TODAY)\s*\(", re.I)
+_EXTERNAL = re.compile(r"\[\d+\]")
+_EXTERNAL_REF = re.compile(r"'?\[(\d+)\](?:((?:[^']|'')+)'|([^\s!'(),;:+\-*/^&=<>{}\[\]]+))?!")
+
+
+def _strip_strings(text: str) -> str:
+    return _STRINGS.sub('""', text) if '"' in text else text
+
+
 def _split_addr(addr: str):
     m = _ADDR.match(addr)
     if not m:
@@ -752,4 +1034,4 @@ def _normalize(v):
     return str(v)
 
 
-__all__ = ["External", "FormulaTexts", "Table", "Workbook", "address"]
+__all__ = ["CellResult", "External", "FormulaTexts", "NotEvaluated", "Table", "Workbook", "address"]

@@ -3,7 +3,8 @@
 import numpy as np
 
 from graddesc.optimizers.base import (
-    WD_GRAD, Column, Hyper, Optimizer, eps_hyper, lr_hyper, unit_interval, weight_decay_hyper)
+    Column, Optimizer, eps_hyper, lr_hyper, unit_interval)
+from graddesc.optimizers.compose import second_moment, l2_decay
 
 
 def init(hp, p):
@@ -11,17 +12,17 @@ def init(hp, p):
     return {"v": z, "u": z}
 
 
-def step(hp, state, p, grad, t, loss):
+def step(hp, state, p, g, t, loss):
+    """g: the gradient with weight decay (compose.l2_decay)."""
     rho, eps = hp["rho"], hp["eps"]
-    g = grad + hp["weight_decay"] * p
     v = rho * state["v"] + (1 - rho) * (g * g)
     # the RMS of past steps uses u from BEFORE this step's update
     delta = np.sqrt(state["u"] + eps) / np.sqrt(v + eps) * g
     u = rho * state["u"] + (1 - rho) * (delta * delta)
-    return p - hp["lr"] * delta, {"g": g, "v": v, "delta": delta, "u": u}
+    return p - hp["lr"] * delta, {"v": v, "delta": delta, "u": u}
 
 
-ADADELTA = Optimizer(
+ADADELTA = l2_decay(Optimizer(
     name="adadelta",
     title="Adadelta: the step size comes from the size of past steps",
     summary=(
@@ -30,7 +31,6 @@ ADADELTA = Optimizer(
         "(sqrt(eps)) and can only grow as fast as they have grown before."
     ),
     equations=(
-        "g = de/dp + weight_decay*p",
         "v = rho*v + (1-rho)*g^2",
         "delta = sqrt(u + eps) / sqrt(v + eps) * g    (u from the previous step)",
         "u = rho*u + (1-rho)*delta^2",
@@ -40,11 +40,9 @@ ADADELTA = Optimizer(
         lr_hyper(1.0, "multiplies delta; 1 is the original Adadelta (no learning rate)"),
         unit_interval("rho", 0.9, "how much of the moving averages v and u is kept each step"),
         eps_hyper(1e-6, "inside both square roots: sets the size of the first steps, sqrt(eps)"),
-        weight_decay_hyper(),
     ),
     columns=(
-        WD_GRAD,
-        Column("v", "v (mean g^2)", "{rho}*{v.prev}+(1-{rho})*({g}*{g})", "v = rho*v + (1-rho)*g^2", init=0.0),
+        second_moment("rho"),
         Column("delta", "delta", "SQRT({u.prev}+{eps})/SQRT({v}+{eps})*{g}",
                "delta = sqrt(u + eps) / sqrt(v + eps) * g, with u of the previous row"),
         Column("u", "u (mean delta^2)", "{rho}*{u.prev}+(1-{rho})*({delta}*{delta})", "u = rho*u + (1-rho)*delta^2",
@@ -57,4 +55,4 @@ ADADELTA = Optimizer(
             " epochs."),
     init_fn=init,
     step_fn=step,
-)
+))

@@ -3,7 +3,8 @@
 import numpy as np
 
 from graddesc.optimizers.base import (
-    WD_GRAD, Column, Optimizer, eps_hyper, flag, lr_hyper, unit_interval, weight_decay_hyper)
+    Column, Optimizer, eps_hyper, flag, lr_hyper, unit_interval)
+from graddesc.optimizers.compose import first_moment, second_moment, l2_decay
 
 
 def init(hp, p):
@@ -11,25 +12,24 @@ def init(hp, p):
     return {"m": z, "v": z, "vmax": z}
 
 
-def step(hp, state, p, grad, t, loss):
+def step(hp, state, p, g, t, loss):
+    """g: the gradient with weight decay (compose.l2_decay)."""
     b1, b2 = hp["beta1"], hp["beta2"]
-    g = grad + hp["weight_decay"] * p
     m = b1 * state["m"] + (1 - b1) * g
     v = b2 * state["v"] + (1 - b2) * (g * g)
     vmax = np.maximum(state["vmax"], v) if hp["amsgrad"] else v
     bc1 = 1 - b1**t
     bc2 = 1 - b2**t
     new_p = p - (hp["lr"] / bc1) * m / (np.sqrt(vmax) / np.sqrt(bc2) + hp["eps"])
-    return new_p, {"g": g, "m": m, "v": v, "vmax": vmax}
+    return new_p, {"m": m, "v": v, "vmax": vmax}
 
 
 def make(name, title, summary, amsgrad, lesson):
-    return Optimizer(
+    return l2_decay(Optimizer(
         name=name,
         title=title,
         summary=summary,
         equations=(
-            "g = de/dp + weight_decay*p",
             "m = beta1*m + (1-beta1)*g          (momentum: mean of g)",
             "v = beta2*v + (1-beta2)*g^2        (RMSProp: mean of g^2)",
             "vmax = max(vmax, v) if amsgrad else v",
@@ -41,12 +41,10 @@ def make(name, title, summary, amsgrad, lesson):
             unit_interval("beta2", 0.999, "how much of the mean squared gradient v is kept each step"),
             eps_hyper(1e-8),
             flag("amsgrad", amsgrad, "1: divide by the largest v seen so far (AMSGrad)"),
-            weight_decay_hyper(),
         ),
         columns=(
-            WD_GRAD,
-            Column("m", "m (mean g)", "{beta1}*{m.prev}+(1-{beta1})*{g}", "m = beta1*m + (1-beta1)*g", init=0.0),
-            Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*({g}*{g})", "v = beta2*v + (1-beta2)*g^2", init=0.0),
+            first_moment(),
+            second_moment(),
             Column("vmax", "v used", "IF({amsgrad},MAX({vmax.prev},{v}),{v})",
                    "vmax = max(vmax, v) if amsgrad, else v", init=0.0),
         ),
@@ -55,7 +53,7 @@ def make(name, title, summary, amsgrad, lesson):
         lesson=lesson,
         init_fn=init,
         step_fn=step,
-    )
+    ))
 
 
 ADAM = make(

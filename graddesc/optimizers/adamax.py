@@ -3,7 +3,8 @@
 import numpy as np
 
 from graddesc.optimizers.base import (
-    WD_GRAD, Column, Optimizer, eps_hyper, lr_hyper, unit_interval, weight_decay_hyper)
+    Column, Optimizer, eps_hyper, lr_hyper, unit_interval)
+from graddesc.optimizers.compose import first_moment, l2_decay
 
 
 def init(hp, p):
@@ -11,15 +12,15 @@ def init(hp, p):
     return {"m": z, "u": z}
 
 
-def step(hp, state, p, grad, t, loss):
+def step(hp, state, p, g, t, loss):
+    """g: the gradient with weight decay (compose.l2_decay)."""
     b1, b2 = hp["beta1"], hp["beta2"]
-    g = grad + hp["weight_decay"] * p
     m = b1 * state["m"] + (1 - b1) * g
     u = np.maximum(b2 * state["u"], np.abs(g) + hp["eps"])
-    return p - (hp["lr"] / (1 - b1**t)) * m / u, {"g": g, "m": m, "u": u}
+    return p - (hp["lr"] / (1 - b1**t)) * m / u, {"m": m, "u": u}
 
 
-ADAMAX = Optimizer(
+ADAMAX = l2_decay(Optimizer(
     name="adamax",
     title="Adamax: Adam with a decaying maximum of |g| instead of the mean of g^2",
     summary=(
@@ -28,7 +29,6 @@ ADAMAX = Optimizer(
         "from the first step."
     ),
     equations=(
-        "g = de/dp + weight_decay*p",
         "m = beta1*m + (1-beta1)*g",
         "u = max(beta2*u, |g| + eps)",
         "p <- p - lr/(1-beta1^t) * m / u",
@@ -38,11 +38,9 @@ ADAMAX = Optimizer(
         unit_interval("beta1", 0.9, "how much of the mean gradient m is kept each step"),
         unit_interval("beta2", 0.999, "how much of the largest |g| u is kept each step"),
         eps_hyper(1e-8, "added to |g| inside the max, so u is never zero"),
-        weight_decay_hyper(),
     ),
     columns=(
-        WD_GRAD,
-        Column("m", "m (mean g)", "{beta1}*{m.prev}+(1-{beta1})*{g}", "m = beta1*m + (1-beta1)*g", init=0.0),
+        first_moment(),
         Column("u", "u (max |g|)", "MAX({beta2}*{u.prev},ABS({g})+{eps})", "u = max(beta2*u, |g| + eps)",
                init=0.0),
     ),
@@ -53,4 +51,4 @@ ADAMAX = Optimizer(
             "slowly than Adam (epoch-20 loss 17 vs 0.006, b 21)."),
     init_fn=init,
     step_fn=step,
-)
+))

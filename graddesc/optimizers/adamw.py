@@ -3,6 +3,7 @@
 import numpy as np
 
 from graddesc.optimizers.base import Column, Hyper, Optimizer, eps_hyper, flag, lr_hyper, unit_interval
+from graddesc.optimizers.compose import first_moment, second_moment
 
 
 def init(hp, p):
@@ -44,9 +45,8 @@ ADAMW = Optimizer(
     ),
     columns=(
         Column("decayed", "p decayed", "{p}*(1-{lr}*{weight_decay})", "p' = p * (1 - lr*weight_decay)"),
-        Column("m", "m (mean g)", "{beta1}*{m.prev}+(1-{beta1})*{grad}", "m = beta1*m + (1-beta1)*de/dp", init=0.0),
-        Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*({grad}*{grad})", "v = beta2*v + (1-beta2)*(de/dp)^2",
-               init=0.0),
+        first_moment(of="grad", shown="de/dp"),
+        second_moment(of="grad", shown="(de/dp)"),
         Column("vmax", "v used", "IF({amsgrad},MAX({vmax.prev},{v}),{v})",
                "vmax = max(vmax, v) if amsgrad, else v", init=0.0),
     ),

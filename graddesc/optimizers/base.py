@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -104,7 +105,6 @@ class Column:
 
 # {name}, {name.prev}, {scope:name}, {scope.prev:name}; groups: scope, scope_prev, name, prev
 PLACEHOLDER = re.compile(r"\{(?:(\w+)(\.prev)?:)?(\w+)(\.prev)?\}")
-BUILTIN_NAMES = ("grad", "p", "x", "y", "loss", "t", "epoch")
 
 
 @dataclass
@@ -122,12 +122,14 @@ class Optimizer:
     lesson: str = ""  # what the default settings show on the default data
     epoch_columns: tuple[Column, ...] = ()  # the per-epoch table (see module docstring)
     label: str = ""  # e.g. "fast.ai variant": shown beside the title
+    # the sheet shows a numerical derivative (e(p+h) - e(p))/h beside each analytic one
+    numerical_gradient: bool = False
 
     # numpy side, set by the unit
-    init_fn: object = field(default=None, repr=False)
-    step_fn: object = field(default=None, repr=False)
-    check_fn: object = field(default=None, repr=False)
-    epoch_fn: object = field(default=None, repr=False)
+    init_fn: Callable[..., dict] | None = field(default=None, repr=False)  # (hp, p) -> state
+    step_fn: Callable[..., tuple] | None = field(default=None, repr=False)  # see step()
+    check_fn: Callable[[dict], None] | None = field(default=None, repr=False)  # raises InputError
+    epoch_fn: Callable[..., dict] | None = field(default=None, repr=False)  # (hp, ep_prev, rows) -> ep
 
     def hyper(self, name: str) -> Hyper:
         for h in self.hypers:
@@ -151,14 +153,13 @@ class Optimizer:
     def defined_name(self, hyper: str) -> str:
         return f"{self.name}_{hyper}"
 
-    def state_columns(self):
-        return [c for c in self.columns if c.init is not None]
-
     def init(self, hp: dict, p: np.ndarray) -> dict:
+        assert self.init_fn is not None, f"{self.name} has no numpy init"
         return self.init_fn(hp, p)
 
     def step(self, hp: dict, state: dict, p: np.ndarray, grad: np.ndarray, t: int, loss: float, ep=None):
         """One step: returns (new_p, new_state); new_state holds every column's value."""
+        assert self.step_fn is not None, f"{self.name} has no numpy step"
         if self.epoch_columns:
             return self.step_fn(hp, state, p, grad, t, loss, ep=ep)
         return self.step_fn(hp, state, p, grad, t, loss)
@@ -169,15 +170,17 @@ class Optimizer:
         for c in self.epoch_columns:
             if c.init is None:
                 continue
-            v = hp[PLACEHOLDER.fullmatch(c.init).group(3)] if isinstance(c.init, str) else float(c.init)
+            v = hp[_hyper_of(c.init)] if isinstance(c.init, str) else float(c.init)
             out[c.key] = float(v) if c.shared else np.array([v, v], dtype=np.float64)
         return out
 
-    def template_names(self) -> set[str]:
-        names = set()
-        for text in [c.formula for c in self.columns + self.epoch_columns] + [self.update]:
-            names.update(m.group(3) for m in PLACEHOLDER.finditer(text))
-        return names
+
+def _hyper_of(template: str) -> str:
+    """The hyperparameter a starting-state template like "{initial_accumulator_value}" names."""
+    m = PLACEHOLDER.fullmatch(template)
+    if m is None:
+        raise ValueError(f"a starting state must be one hyperparameter, like {{lr}}: got {template!r}")
+    return m.group(3)
 
 
 def flag(name, default, meaning):
@@ -195,11 +198,3 @@ def lr_hyper(default, meaning="learning rate: how far each step moves"):
 
 def eps_hyper(default, meaning="added to the denominator so it is never zero"):
     return Hyper("eps", default, meaning)
-
-
-def weight_decay_hyper(default=0.0):
-    return Hyper("weight_decay", default, "L2 penalty: adds weight_decay*p to the gradient")
-
-
-# The gradient with L2 weight decay, as torch adds it before the optimizer's own rule.
-WD_GRAD = Column("g", "g", "{grad}+{weight_decay}*{p}", "g = de/dp + weight_decay*p")

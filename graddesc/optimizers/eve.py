@@ -9,6 +9,7 @@ every later ratio f/fhat divides by zero (the sheet shows #DIV/0! from there on)
 import numpy as np
 
 from graddesc.optimizers.base import Column, Hyper, Optimizer, eps_hyper, lr_hyper, unit_interval
+from graddesc.optimizers.compose import first_moment, second_moment
 
 
 def init(hp, p):
@@ -81,9 +82,8 @@ EVE = Optimizer(
                "r = |fhat - fhat_prev| / min(fhat, fhat_prev) (0 on step 1)", shared=True),
         Column("d", "feedback d", "IF({t}=1,1,{beta3}*{d.prev}+(1-{beta3})*{r})",
                "d = 1 on step 1, then beta3*d + (1-beta3)*r", shared=True, init=1.0),
-        Column("m", "m (mean g)", "{beta1}*{m.prev}+(1-{beta1})*{grad}", "m = beta1*m + (1-beta1)*g", init=0.0),
-        Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*({grad}*{grad})", "v = beta2*v + (1-beta2)*g^2",
-               init=0.0),
+        first_moment(of="grad"),
+        second_moment(of="grad"),
     ),
     update="{p}-{lr}*({m}/(1-{beta1}^{t}))/({d}*SQRT({v}/(1-{beta2}^{t}))+{eps})",
     lesson=("single-sample losses jump 10x from row to row here, the clip bounds bind often, and d grows (2.2"

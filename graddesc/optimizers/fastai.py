@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from graddesc.optimizers.base import Column, Hyper, Optimizer, lr_hyper, unit_interval
+from graddesc.optimizers.compose import first_moment, second_moment
 
 LABEL = "fast.ai variant"
 
@@ -180,8 +181,7 @@ RMSPROP_FASTAI = Optimizer(
         unit_interval("alpha", 0.9, "how much of the moving average of g^2 is kept each step"),
     ),
     columns=(
-        Column("v", "v (mean g^2)", "{alpha}*{v.prev}+(1-{alpha})*({grad}*{grad})", "v = alpha*v + (1-alpha)*g^2",
-               init=0.0),
+        second_moment("alpha", of="grad"),
         Column("den", "denominator", "IF({t}=1,SQRT({v}),SQRT({v.prev}))",
                "sqrt of the previous row's v (step 1 has none: its own v)"),
     ),
@@ -218,8 +218,8 @@ ADAM_HYPERS = (
     unit_interval("beta2", 0.9, "how much of the mean squared gradient v is kept each step (fast.ai: 0.9)"),
 )
 ADAM_COLUMNS = (
-    Column("m", "m (mean g)", "{beta1}*{m.prev}+(1-{beta1})*{grad}", "m = beta1*m + (1-beta1)*g", init=0.0),
-    Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*({grad}*{grad})", "v = beta2*v + (1-beta2)*g^2", init=0.0),
+    first_moment(of="grad"),
+    second_moment(of="grad"),
 )
 
 ADAM_FASTAI = Optimizer(

@@ -2,22 +2,23 @@
 
 from graddesc.errors import InputError
 from graddesc.optimizers.base import (
-    WD_GRAD, Column, Hyper, Optimizer, flag, lr_hyper, unit_interval, weight_decay_hyper)
+    Column, Hyper, Optimizer, flag, lr_hyper, unit_interval)
+from graddesc.optimizers.compose import l2_decay
 
 
 def init(hp, p):
     return {"buf": p * 0.0}
 
 
-def step(hp, state, p, grad, t, loss):
+def step(hp, state, p, g, t, loss):
+    """g: the gradient with weight decay (compose.l2_decay)."""
     mu = hp["momentum"]
-    g = grad + hp["weight_decay"] * p
     if t == 1:
         buf = g  # torch: the first step takes the gradient as it is, no dampening
     else:
         buf = mu * state["buf"] + (1 - hp["dampening"]) * g
     d = g + mu * buf if hp["nesterov"] else buf
-    return p - hp["lr"] * d, {"g": g, "buf": buf}
+    return p - hp["lr"] * d, {"buf": buf}
 
 
 def check(hp):
@@ -26,12 +27,11 @@ def check(hp):
 
 
 def make(name, title, summary, lr, nesterov, lesson):
-    return Optimizer(
+    return l2_decay(Optimizer(
         name=name,
         title=title,
         summary=summary,
         equations=(
-            "g = de/dp + weight_decay*p",
             "buf = g on step 1, then buf = momentum*buf + (1-dampening)*g",
             "d = g + momentum*buf if nesterov else buf",
             "p <- p - lr*d",
@@ -41,10 +41,8 @@ def make(name, title, summary, lr, nesterov, lesson):
             unit_interval("momentum", 0.9, "fraction of the previous velocity kept each step"),
             Hyper("dampening", 0.0, "fraction of the new gradient left out of the velocity", hi=1.0, hi_open=False),
             flag("nesterov", nesterov, "1: look ahead, step along g + momentum*buf (Nesterov)"),
-            weight_decay_hyper(),
         ),
         columns=(
-            WD_GRAD,
             Column("buf", "velocity", "IF({t}=1,{g},{momentum}*{buf.prev}+(1-{dampening})*{g})",
                    "buf = g on step 1, else momentum*buf + (1-dampening)*g", init=0.0),
         ),
@@ -54,7 +52,7 @@ def make(name, title, summary, lr, nesterov, lesson):
         init_fn=init,
         step_fn=step,
         check_fn=check,
-    )
+    ))
 
 
 MOMENTUM = make(

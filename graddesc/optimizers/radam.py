@@ -4,7 +4,8 @@ the variance of v's estimate is bounded (rho_t > 5)."""
 import numpy as np
 
 from graddesc.optimizers.base import (
-    WD_GRAD, Column, Optimizer, eps_hyper, lr_hyper, unit_interval, weight_decay_hyper)
+    Column, Optimizer, eps_hyper, lr_hyper, unit_interval)
+from graddesc.optimizers.compose import first_moment, second_moment, l2_decay
 
 
 def init(hp, p):
@@ -12,9 +13,9 @@ def init(hp, p):
     return {"m": z, "v": z}
 
 
-def step(hp, state, p, grad, t, loss):
+def step(hp, state, p, g, t, loss):
+    """g: the gradient with weight decay (compose.l2_decay)."""
     b1, b2, lr = hp["beta1"], hp["beta2"], hp["lr"]
-    g = grad + hp["weight_decay"] * p
     m = b1 * state["m"] + (1 - b1) * g
     v = b2 * state["v"] + (1 - b2) * (g * g)
     mhat = m / (1 - b1**t)
@@ -28,12 +29,12 @@ def step(hp, state, p, grad, t, loss):
         rect = 0.0
         new_p = p - mhat * lr
         adapted = 0.0
-    return new_p, {"g": g, "rho_t": rho_t, "adapted": adapted, "rect": rect, "m": m, "v": v, "mhat": mhat}
+    return new_p, {"rho_t": rho_t, "adapted": adapted, "rect": rect, "m": m, "v": v, "mhat": mhat}
 
 
 RHO_INF = "(2/(1-{beta2})-1)"
 
-RADAM = Optimizer(
+RADAM = l2_decay(Optimizer(
     name="radam",
     title="RAdam: rectified Adam, momentum SGD until v can be trusted",
     summary=(
@@ -43,7 +44,6 @@ RADAM = Optimizer(
         "rectification factor r that grows towards 1."
     ),
     equations=(
-        "g = de/dp + weight_decay*p",
         "m = beta1*m + (1-beta1)*g,   v = beta2*v + (1-beta2)*g^2,   mhat = m/(1-beta1^t)",
         "rho_inf = 2/(1-beta2) - 1,   rho_t = rho_inf - 2*t*beta2^t/(1-beta2^t)",
         "r = sqrt((rho_t-4)(rho_t-2)rho_inf / ((rho_inf-4)(rho_inf-2)rho_t))",
@@ -54,10 +54,8 @@ RADAM = Optimizer(
         unit_interval("beta1", 0.9, "how much of the mean gradient m is kept each step"),
         unit_interval("beta2", 0.999, "how much of the mean squared gradient v is kept each step"),
         eps_hyper(1e-8, "added to sqrt(v) (before its bias correction)"),
-        weight_decay_hyper(),
     ),
     columns=(
-        WD_GRAD,
         Column("rho_t", "rho_t", "2/(1-{beta2})-1-2*{t}*{beta2}^{t}/(1-{beta2}^{t})",
                "rho_t = rho_inf - 2*t*beta2^t/(1-beta2^t), rho_inf = 2/(1-beta2) - 1: how many g^2 v "
                "effectively averages", shared=True),
@@ -68,8 +66,8 @@ RADAM = Optimizer(
                + RHO_INF + "-2)*{rho_t})),0)",
                "r = sqrt((rho_t-4)(rho_t-2)rho_inf / ((rho_inf-4)(rho_inf-2)rho_t)) when adapted, else 0",
                shared=True),
-        Column("m", "m (mean g)", "{beta1}*{m.prev}+(1-{beta1})*{g}", "m = beta1*m + (1-beta1)*g", init=0.0),
-        Column("v", "v (mean g^2)", "{beta2}*{v.prev}+(1-{beta2})*({g}*{g})", "v = beta2*v + (1-beta2)*g^2", init=0.0),
+        first_moment(),
+        second_moment(),
         Column("mhat", "mhat", "{m}/(1-{beta1}^{t})", "mhat = m/(1-beta1^t): the bias-corrected mean gradient"),
     ),
     update="{p}-IF({adapted}=1,{mhat}*{lr}*(SQRT(1-{beta2}^{t})/(SQRT({v})+{eps}))*{rect},{mhat}*{lr})",
@@ -80,4 +78,4 @@ RADAM = Optimizer(
             "suits both phases."),
     init_fn=init,
     step_fn=step,
-)
+))

@@ -3,7 +3,8 @@
 import numpy as np
 
 from graddesc.optimizers.base import (
-    WD_GRAD, Column, Hyper, Optimizer, eps_hyper, flag, lr_hyper, unit_interval, weight_decay_hyper)
+    Column, Optimizer, eps_hyper, flag, lr_hyper, unit_interval)
+from graddesc.optimizers.compose import second_moment, l2_decay
 
 
 def init(hp, p):
@@ -11,9 +12,9 @@ def init(hp, p):
     return {"v": z, "gbar": z, "buf": z}
 
 
-def step(hp, state, p, grad, t, loss):
+def step(hp, state, p, g, t, loss):
+    """g: the gradient with weight decay (compose.l2_decay)."""
     alpha = hp["alpha"]
-    g = grad + hp["weight_decay"] * p
     v = alpha * state["v"] + (1 - alpha) * (g * g)
     if hp["centered"]:
         gbar = state["gbar"] + (1 - alpha) * (g - state["gbar"])
@@ -22,10 +23,10 @@ def step(hp, state, p, grad, t, loss):
         gbar = state["gbar"]
         den = np.sqrt(v) + hp["eps"]
     buf = hp["momentum"] * state["buf"] + g / den
-    return p - hp["lr"] * buf, {"g": g, "v": v, "gbar": gbar, "den": den, "buf": buf}
+    return p - hp["lr"] * buf, {"v": v, "gbar": gbar, "den": den, "buf": buf}
 
 
-RMSPROP = Optimizer(
+RMSPROP = l2_decay(Optimizer(
     name="rmsprop",
     title="RMSProp: divide by a moving root-mean-square of recent gradients",
     summary=(
@@ -34,7 +35,6 @@ RMSPROP = Optimizer(
         "squared mean gradient (a variance); momentum>0 adds a velocity on top."
     ),
     equations=(
-        "g = de/dp + weight_decay*p",
         "v = alpha*v + (1-alpha)*g^2",
         "gbar = gbar + (1-alpha)*(g - gbar)   (only if centered)",
         "den = sqrt(v - gbar^2) + eps if centered else sqrt(v) + eps",
@@ -47,11 +47,9 @@ RMSPROP = Optimizer(
         eps_hyper(1e-8),
         unit_interval("momentum", 0.0, "velocity kept from the previous step (0: none)"),
         flag("centered", 0, "1: normalise by the variance of g instead of its mean square"),
-        weight_decay_hyper(),
     ),
     columns=(
-        WD_GRAD,
-        Column("v", "v (mean g^2)", "{alpha}*{v.prev}+(1-{alpha})*({g}*{g})", "v = alpha*v + (1-alpha)*g^2", init=0.0),
+        second_moment("alpha"),
         Column("gbar", "mean g", "IF({centered},{gbar.prev}+(1-{alpha})*({g}-{gbar.prev}),{gbar.prev})",
                "gbar = gbar + (1-alpha)*(g-gbar) if centered, else unchanged (0)", init=0.0),
         Column("den", "denominator", "IF({centered},SQRT({v}-({gbar}*{gbar})),SQRT({v}))+{eps}",
@@ -63,4 +61,4 @@ RMSPROP = Optimizer(
     lesson="each step moves about lr regardless of the gradient's size, so a and b both move.",
     init_fn=init,
     step_fn=step,
-)
+))

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from graddesc.errors import InputError
 from graddesc.optimizers.adam import ADAM
@@ -103,9 +104,21 @@ def _sgdr_check(hp):
         raise InputError(f"eta_min ({hp['eta_min']:g}) must not exceed lr ({hp['lr']:g})")
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """A learning-rate schedule: its epoch table and the numpy side of it."""
+
+    torch: str  # the torch.optim.lr_scheduler class it follows
+    hypers: tuple[Hyper, ...]
+    epoch_columns: tuple[Column, ...]
+    equations: tuple[str, ...]
+    epoch_fn: Callable  # (hp, ep_prev, rows) -> ep, at the end of each epoch
+    check_fn: Callable  # raises InputError for inconsistent hyperparameters
+
+
 KINDS = {
-    "step": ("StepLR", STEP_HYPERS, STEP_COLUMNS, STEP_EQ, _step_epoch, _step_check),
-    "sgdr": ("CosineAnnealingWarmRestarts", SGDR_HYPERS, SGDR_COLUMNS, SGDR_EQ, _sgdr_epoch, _sgdr_check),
+    "step": Schedule("StepLR", STEP_HYPERS, STEP_COLUMNS, STEP_EQ, _step_epoch, _step_check),
+    "sgdr": Schedule("CosineAnnealingWarmRestarts", SGDR_HYPERS, SGDR_COLUMNS, SGDR_EQ, _sgdr_epoch, _sgdr_check),
 }
 
 
@@ -132,10 +145,10 @@ def with_schedule(opt: Optimizer, kind: str, name: str | None = None, title: str
         raise ValueError(f"{opt.name} has its own epoch table: it cannot also take a schedule")
     if "lr" not in {h.name for h in opt.hypers}:
         raise ValueError(f"{opt.name} has no lr to schedule")
-    torch_name, hypers, ecols, eq, epoch_fn, check = KINDS[kind]
+    sched = KINDS[kind]
     defaults = dict(defaults or {})
     new_hypers = []
-    for h in opt.hypers + hypers:
+    for h in opt.hypers + sched.hypers:
         if h.name == "lr":
             h = replace(h, meaning="base learning rate: the schedule starts from it (epoch 1)")
         if h.name in defaults:
@@ -151,27 +164,27 @@ def with_schedule(opt: Optimizer, kind: str, name: str | None = None, title: str
         return new_p, {"lr_t": lr_t, **new_state}
 
     def check_all(hp):
-        check(hp)
+        sched.check_fn(hp)
         if inner_check is not None:
             inner_check(hp)
 
     return Optimizer(
         name=name or f"{opt.name}_{kind}",
-        title=title or f"{opt.title}, with {torch_name} learning-rate schedule",
+        title=title or f"{opt.title}, with {sched.torch} learning-rate schedule",
         summary=summary or opt.summary,
-        equations=eq + tuple(re.sub(r"\blr\b", "lr_t", e) for e in opt.equations),
+        equations=sched.equations + tuple(re.sub(r"\blr\b", "lr_t", e) for e in opt.equations),
         hypers=tuple(new_hypers),
         columns=(LR_T,) + tuple(replace(c, formula=_use_lr_t(c.formula), init=_use_lr_t(c.init))
                                 for c in opt.columns),
         update=_use_lr_t(opt.update),
-        torch=f"{opt.torch} + lr_scheduler.{torch_name}" if opt.torch else None,
+        torch=f"{opt.torch} + lr_scheduler.{sched.torch}" if opt.torch else None,
         lesson=lesson,
-        epoch_columns=ecols,
+        epoch_columns=sched.epoch_columns,
         label=opt.label,
         init_fn=opt.init_fn,
         step_fn=step,
         check_fn=check_all,
-        epoch_fn=epoch_fn,
+        epoch_fn=sched.epoch_fn,
     )
 
 

@@ -43,6 +43,7 @@ import uuid
 from pathlib import Path
 
 from graddesc.errors import GraddescError
+from graddesc.xlsx.model import col_letter
 
 __all__ = ["LibreOfficeError", "Recalculation", "ERROR_TEXT", "error_text", "available",
            "why_unavailable", "recalculate", "save_recalculated", "edit_and_save"]
@@ -92,7 +93,7 @@ class Recalculation(dict):
         self.timings: dict[str, float] = {}
 
     @property
-    def values(self) -> "Recalculation":
+    def values(self) -> "Recalculation":  # type: ignore[override]  # rec.values reads as the report's values
         return self
 
     @property
@@ -149,14 +150,9 @@ def why_unavailable() -> str:
 _ADDR = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
 
 
-def _column(n: int, _cache: list[str] = []) -> str:
-    while len(_cache) <= n:
-        i, s = len(_cache) + 1, ""
-        while i:
-            i, r = divmod(i - 1, 26)
-            s = chr(65 + r) + s
-        _cache.append(s)
-    return _cache[n]
+def _column(n: int) -> str:
+    """0-based column number (as UNO counts) -> letters."""
+    return col_letter(n + 1)
 
 
 def _make_workdir() -> str:  # seams for the tests
@@ -239,7 +235,7 @@ def _to_recalculation(answer: dict) -> Recalculation:
             addr = f"{_column(c)}{r + 1}"
             errors[addr] = code
             values[addr] = error_text(code)
-        formulas = set()
+        formulas: set[str] = set()
         for c0, r0, c1, r1 in sheet["formulas"]:
             cols = [_column(c) for c in range(c0, c1 + 1)]
             for r in range(r0 + 1, r1 + 2):

@@ -12,13 +12,13 @@ from graddesc.optimizers import REGISTRY
 from graddesc.problem import Data
 from graddesc.trajectory import check_epochs
 from graddesc.workbook.data_sheet import data_sheet
-from graddesc.workbook.layout import FIRST_STEP_ROW, MAX_ROWS, step_row
+from graddesc.workbook.layout import FIRST_STEP_ROW, step_row
 from graddesc.workbook.optimizer_sheet import optimizer_sheet
 from graddesc.workbook.teaching.compare import compare_last_row, compare_sheet
 from graddesc.workbook.teaching.global_min import global_min_sheet
 from graddesc.workbook.teaching.intro import intro_sheet
 from graddesc.workbook.teaching.sparse import sparse_sheet
-from graddesc.xlsx.model import Workbook
+from graddesc.xlsx.model import MAX_ROW, Workbook
 
 
 def build(data: Data, epochs: int = 20, overrides: dict | None = None, optimizers=None,
@@ -26,16 +26,16 @@ def build(data: Data, epochs: int = 20, overrides: dict | None = None, optimizer
     """The workbook model. overrides: {optimizer: {hyper: value}}."""
     check_epochs(epochs)
     n = len(data)
-    if step_row(n * epochs) > MAX_ROWS:
+    if step_row(n * epochs) > MAX_ROW:
         raise InputError(f"{n} samples x {epochs} epochs = {n * epochs} rows: more than a sheet holds "
-                         f"({MAX_ROWS - FIRST_STEP_ROW + 1} steps)")
+                         f"({MAX_ROW - FIRST_STEP_ROW + 1} steps)")
     overrides = overrides or {}
     for name in overrides:
         if name not in REGISTRY:
             raise InputError(f"unknown optimizer {name!r} in --set (known: {', '.join(REGISTRY)})")
-    if compare_last_row(n * epochs) > MAX_ROWS:
+    if compare_last_row(n * epochs) > MAX_ROW:
         raise InputError(f"{n} samples x {epochs} epochs = {n * epochs} steps: the compare sheet's per-step "
-                         f"columns would not fit in a sheet ({MAX_ROWS} rows)")
+                         f"columns would not fit in a sheet ({MAX_ROW} rows)")
     opts = [REGISTRY[k] for k in (optimizers or REGISTRY)]
     sheets, names = [intro_sheet(opts, n, epochs)], {}
     dsh, dnames = data_sheet(data, seed_note)

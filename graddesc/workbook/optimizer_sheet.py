@@ -3,6 +3,8 @@ formula), the per-epoch table, a side panel and two charts.  Where each column i
 
 from __future__ import annotations
 
+from typing import Any
+
 from graddesc.optimizers import Optimizer
 from graddesc.optimizers.base import PLACEHOLDER
 from graddesc.problem import TRUE_A, TRUE_B
@@ -16,9 +18,11 @@ from graddesc.workbook.layout import (
     NUM_FMT,
     PARAMS,
     START_ROW,
+    DataSheet,
     TableColumn,
     epoch_columns,
     epoch_row,
+    hyper_spot,
     step_row,
     table_columns,
 )
@@ -77,10 +81,6 @@ class _Resolver:
         out.append(template[last:].replace("{", "{{").replace("}", "}}"))
         return "=" + "".join(out)
 
-    def step_formula(self, template: str, row: int, param: int | None, data_row: int, epoch: int) -> str:
-        return self.step_format(template, param).format(
-            r=row, rp=row - 1, dr=data_row, er=epoch_row(epoch), erp=epoch_row(epoch - 1))
-
     def epoch_formula(self, template: str, epoch: int, param: int | None) -> str:
         first, last = step_row((epoch - 1) * self.n + 1), step_row(epoch * self.n)
 
@@ -119,12 +119,12 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
     sh.put(HYPER_NAME_ROW, 1, Cell("hyperparameter", "label"))
     sh.put(HYPER_VALUE_ROW, 1, Cell("value (edit me)", "label"))
     for i, h in enumerate(opt.hypers):
-        col = 2 + i
+        row, col = hyper_spot(i)
         sh.put(HYPER_NAME_ROW, col, Cell(h.name, "label", comment=f"{h.name}: {h.meaning}. Valid: {h.range_text}."))
-        sh.put(HYPER_VALUE_ROW, col, Cell(hp[h.name], "input", number_format=h.number_format,
-                                          comment=f"{h.meaning}. Valid range {h.range_text}. "
-                                                  f"Named cell {opt.defined_name(h.name)}: formulas use this name."))
-        names[opt.defined_name(h.name)] = f"{opt.name}!${col_letter(col)}${HYPER_VALUE_ROW}"
+        sh.put(row, col, Cell(hp[h.name], "input", number_format=h.number_format,
+                              comment=f"{h.meaning}. Valid range {h.range_text}. "
+                                      f"Named cell {opt.defined_name(h.name)}: formulas use this name."))
+        names[opt.defined_name(h.name)] = f"{opt.name}!${col_letter(col)}${row}"
     sh.put(EQUATION_ROW, 1, Cell("update rule", "label"))
     sh.put(EQUATION_ROW, 2, Cell("   ·   ".join(opt.equations), "text"))
 
@@ -140,17 +140,18 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
             sh.put(START_ROW, c.col, Cell("=start_a" if c.param == 0 else "=start_b", "start", "0.0000"))
         elif c.key in state_init:
             sh.put(START_ROW, c.col, Cell(_start_value(opt, state_init[c.key]), "start"))
-    patterns = [None if c.template is None else res.step_format(c.template, c.param) for c in cols]
+    patterns: list[str] = ["" if c.template is None else res.step_format(c.template, c.param) for c in cols]
     # the optimizer's own columns span many orders of magnitude (v ~ 1e5, m ~ 1e-3): scientific
     fmts = [None if c.key in ("t", "epoch") else NUM_FMT.get(c.key, "0.000E+00") for c in cols]
     while len(sh.rows) < START_ROW:
         sh.rows.append([])
     # a column whose pattern only moves with the row repeats the first step's formula (a shared
     # formula): the engine then compiles it once instead of reading every row's text
-    relative_only = [pat is not None and not any(f in pat for f in ("{dr}", "{er}", "{erp}")) for pat in patterns]
+    relative_only = [bool(pat) and not any(f in pat for f in ("{dr}", "{er}", "{erp}")) for pat in patterns]
     steps = range(1, n * epochs + 1)
     columns = []  # built column by column, then zipped into rows
     for c, pat, fmt, rel in zip(cols, patterns, fmts, relative_only):
+        vals: list[Any]
         if c.key == "t":
             vals = list(steps)
         elif c.key == "epoch":
@@ -158,7 +159,7 @@ def optimizer_sheet(opt: Optimizer, hp: dict, n: int, epochs: int) -> tuple[Shee
         elif rel:
             vals = [pat.format_map({"r": START_ROW + step, "rp": START_ROW + step - 1}) for step in steps]
         else:
-            vals = [pat.format_map(dict(r=START_ROW + step, rp=START_ROW + step - 1, dr=2 + (step - 1) % n,
+            vals = [pat.format_map(dict(r=START_ROW + step, rp=START_ROW + step - 1, dr=DataSheet.first_row + (step - 1) % n,
                                         er=epoch_row((step - 1) // n + 1), erp=epoch_row((step - 1) // n)))
                     for step in steps]
         if rel:
@@ -207,7 +208,7 @@ def _epoch_table(sh: Sheet, opt: Optimizer, res: _Resolver, ecols: list[TableCol
     for k in range(1, epochs + 1):
         row = epoch_row(k)
         for c in ecols:
-            value = k if c.key == "epoch_no" else Cell(res.epoch_formula(c.template, k, c.param), "result")
+            value = k if c.key == "epoch_no" else Cell(res.epoch_formula(c.template or "", k, c.param), "result")
             sh.put(row, c.col, value)
     for c in ecols:
         sh.widths[c.letter] = 12
@@ -225,3 +226,15 @@ def _side_panel(sh: Sheet, opt: Optimizer, col: int) -> None:
         lines += [("", None), (f"Same as torch.optim.{opt.torch} (checked by the tests).", "note")]
     for i, (text, style) in enumerate(lines):
         sh.put(HEADER_ROW + i, col, Cell(text, style or "text"))
+
+
+def read_hypers(read, opt: Optimizer) -> dict[str, float]:
+    """The hyperparameters as the optimizer's sheet holds them, each checked against its range.
+    read(sheet, addr): the cell's evaluated value."""
+    hp = {}
+    for i, h in enumerate(opt.hypers):
+        addr = hyper_spot(i).addr
+        hp[h.name] = h.check(read(opt.name, addr), where=f"{opt.name}!{addr}")
+    if opt.check_fn:
+        opt.check_fn(hp)
+    return hp

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
+
+# Excel's grid: the one definition of the package (the engine's parser and the reader still hold
+# their own copies until their owners switch to these)
+MAX_ROW = 1_048_576
+MAX_COL = 16_384
 
 
 @dataclass
@@ -90,8 +96,11 @@ def col_index(letters) -> int:
     return n
 
 
+@functools.cache
 def col_letter(col: int) -> str:
-    """1 -> A, 27 -> AA."""
+    """1 -> A, 27 -> AA: the one column-letter encoder of the package (cached: readers and writers
+    call it per cell).  The LibreOffice worker keeps its own, as it runs under another Python and
+    may import nothing of graddesc."""
     s = ""
     while col:
         col, r = divmod(col - 1, 26)

@@ -40,12 +40,11 @@ from __future__ import annotations
 
 import os
 import posixpath
+import pyexpat
 import re
 import zipfile
 import zlib
-from typing import NamedTuple
-
-import pyexpat
+from typing import NamedTuple, NoReturn
 
 from graddesc.errors import WorkbookError
 from graddesc.xlsx.model import col_index, col_letter
@@ -99,7 +98,7 @@ class ExternalLink(NamedTuple):
     """Another workbook a formula refers to as [index]Sheet!A1, with the values the saving application
     cached from it."""
 
-    index: int  # N of [N] in formulas (1-based)
+    number: int  # N of [N] in formulas (1-based)
     target: str  # the linked file as stored ("" when the part names none)
     sheet_names: tuple
     cells: dict  # (sheet position, row, col) -> value (float, str, bool or ErrorValue)
@@ -107,7 +106,7 @@ class ExternalLink(NamedTuple):
 
 
 class RawSheet:
-    __slots__ = ("name", "cells", "kind", "arrays", "dynamic", "tables")
+    __slots__ = ("arrays", "cells", "dynamic", "kind", "name", "tables")
 
     def __init__(self, name: str, cells=None, kind: str = "worksheet"):
         self.name = name
@@ -122,7 +121,7 @@ class RawSheet:
 
 
 class RawWorkbook:
-    __slots__ = ("path", "sheets", "names", "externals", "date1904", "application")
+    __slots__ = ("application", "date1904", "externals", "names", "path", "sheets")
 
     def __init__(self, path: str, sheets: list, names: list, externals=(), date1904: bool = False,
                  application: str = ""):
@@ -137,7 +136,7 @@ class RawWorkbook:
         return f"RawWorkbook({self.path!r}, sheets={self.sheets!r}, names={len(self.names)})"
 
 
-def _fail(path, msg):
+def _fail(path, msg) -> NoReturn:
     raise WorkbookError(f"{path}: {msg}")
 
 
@@ -256,7 +255,7 @@ def _rels(path, budget, z, part, external: bool = False) -> dict:
     (then an external target is given as written, e.g. a linked workbook's file name)."""
     folder, base = posixpath.split(part)
     rel_name = posixpath.join(folder, "_rels", base + ".rels")
-    out = {}
+    out: dict = {}
     if rel_name not in z.NameToInfo:
         return out
 
@@ -277,8 +276,8 @@ def _rels(path, budget, z, part, external: bool = False) -> dict:
 
 def _shared_strings(path, budget, z, part) -> list:
     out = []
-    buf = []
-    parts = []
+    buf: list = []
+    parts: list = []
     depth_rph = 0
 
     def start(tag, attrs):
@@ -525,10 +524,10 @@ class _WorkbookPart(NamedTuple):
 
 
 def _workbook_xml(path, budget, z, wb_part) -> _WorkbookPart:
-    sheets = []
+    sheets: list = []
     names = []
     externals = []
-    buf = []
+    buf: list = []
     current = None
     seen_sheets = False
     date1904 = False
@@ -657,7 +656,7 @@ def _external_link(path, budget, z, part, index) -> ExternalLink:
             scope = attrs.get("sheetId")
             text = attrs.get("refersTo", "")
             names.append(DefinedName(attrs.get("name", ""), int(scope) if scope and scope.isdigit() else None,
-                                     text[1:] if text.startswith("=") else text))
+                                     text.removeprefix("=")))
         elif name == "sheetData":
             sid = attrs.get("sheetId", "0")
             state["sheet"] = int(sid) if sid.isdigit() else 0
@@ -735,7 +734,7 @@ def read_workbook(path, max_total_bytes: int = MAX_TOTAL_BYTES, max_ratio: float
             if (typ.endswith("/sharedStrings") or target.endswith("sharedStrings.xml")) and target in z.NameToInfo:
                 strings = _shared_strings(path, budget, z, target)
                 break
-        dynamic_cm = frozenset()
+        dynamic_cm: frozenset = frozenset()
         for target, typ in rels.values():
             if typ.endswith("/sheetMetadata") and target in z.NameToInfo:
                 dynamic_cm = _dynamic_cm(path, budget, z, target)

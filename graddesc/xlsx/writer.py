@@ -22,7 +22,6 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -144,8 +143,8 @@ def _to_openpyxl(book: model.Workbook):
         ws = sheets[sh.name]
         for letter, width in sh.widths.items():
             ws.column_dimensions[letter].width = width
-        for row, height in sh.heights.items():
-            ws.row_dimensions[row].height = height
+        for row_no, height in sh.heights.items():
+            ws.row_dimensions[row_no].height = height
         if sh.freeze:
             ws.freeze_panes = sh.freeze
         if sh.tab_color:
@@ -158,17 +157,17 @@ def _to_openpyxl(book: model.Workbook):
                 s.sheet = s.sheet or sh.name
             ws.add_chart(_chart(spec, sheets), spec.anchor)
         style_ids: dict = {}
-        bulk_rows = {}
+        bulk_rows: dict = {}
         bulk[sh.name] = bulk_rows
         letters = [model.col_letter(i) for i in range(1, max((len(r) for r in sh.rows), default=0) + 1)]
         # openpyxl takes the rows up to the last one with a styled/commented cell; the emitter's
         # cells of later rows become rows of their own (_merge_bulk), which saves openpyxl ~30 µs a row
-        pending = []  # openpyxl rows, appended up to the last one that has a rich cell
+        pending: list = []  # openpyxl rows, appended up to the last one that has a rich cell
         cached = sh.cached
         Cell = model.Cell
         for r, row in enumerate(sh.rows, start=1):
-            rich = None  # openpyxl cells of this row by position, made only when the row has one
-            cells = []
+            rich: list | None = None  # openpyxl cells of this row by position, made only when the row has one
+            cells: list = []
             add = cells.append
             rs = str(r)
             for i, item in enumerate(row):
@@ -378,10 +377,6 @@ def write_workbook(book: model.Workbook, path) -> None:
     write_atomic(path, to_bytes(book))
 
 
-def column_letter(col: int) -> str:
-    return get_column_letter(col)
-
-
 def written_by_graddesc_unchanged(path) -> bool:
     """True when `path` is a workbook graddesc wrote and nobody has changed since (its stored
     fingerprint matches its content).  False for any other file, edited or not a workbook at all."""
@@ -395,7 +390,7 @@ def written_by_graddesc_unchanged(path) -> bool:
         return False
     custom = dict(parts).get(CUSTOM_PART, b"")
     m = re.search(rb'name="' + FINGERPRINT_PROPERTY.encode() + rb'"[^>]*>\s*<vt:lpwstr[^>]*>([0-9a-f]{64})<', custom)
-    return bool(m) and m.group(1).decode() == _content_hash(parts)
+    return m is not None and m.group(1).decode() == _content_hash(parts)
 
 
 _ANY_CELL = re.compile(rb"<(?P<p>(?:\w+:)?)c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?P=p)c>)", re.S)
@@ -406,8 +401,9 @@ _T_ATTR = re.compile(rb'\s+t="[^"]*"')
 
 
 def write_cached_copy(src, dst, values: dict) -> None:
-    """Copy a workbook, replacing the cached value of each formula cell by values[sheet][(row,
-    col)]; formulas and every other part stay as they are.  Written atomically."""
+    """Copy a workbook, replacing the cached value of each formula cell (and of each cell of an
+    array formula's range) by values[sheet][(row, col)] (None: no cached value); formulas and
+    every other part stay as they are.  Written atomically."""
     from graddesc.xlsx import reader
 
     raw = reader.read_workbook(src)  # validates the file (size, zip bomb, DTD) and maps sheet parts
@@ -445,14 +441,14 @@ def write_uncached_copy(src, dst) -> None:
 def _replace_cached(xml: bytes, values: dict) -> bytes:
     def sub(m):
         body = m.group("body")
-        if body is None or not _F_EL.search(body):
+        if body is None:
             return m.group(0)
         r = _R_ATTR.search(m.group("attrs"))
         if not r:
             return m.group(0)
         key = (int(r.group(2)), model.col_index(r.group(1)))
-        if key not in values:
-            return m.group(0)
+        if key not in values or not _F_EL.search(body) and not _V_EL.search(body):
+            return m.group(0)  # (a cell of an array formula's range has a <v> and no <f>)
         val = _value_xml(values[key])
         p = m.group("p")
         attrs = _T_ATTR.sub(b"", m.group("attrs"))

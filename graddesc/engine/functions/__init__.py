@@ -21,4 +21,4 @@ from graddesc.engine.functions import (  # noqa: F401,E402
     criteria, database, dates, engineering, financial, info, logic, lookup, maths, stats, text, volatile,
 )
 # reference functions (INDEX, ROW, OFFSET, ...) register last: they replace any earlier entry
-from graddesc.engine.functions import reference  # noqa: F401,E402
+from graddesc.engine.functions import lambdas, reference  # noqa: F401,E402

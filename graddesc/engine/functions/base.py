@@ -36,6 +36,14 @@ class Area:
         return f"Area({self.rows!r})"
 
 
+class Union(tuple):
+    """A reference made of several areas, (A1:B2,D4) in a formula: a tuple of Areas with refs.
+    Only functions that say so take it (AREAS, INDEX's area_num, SUM-like refs=True functions get
+    its areas as separate arguments); elsewhere it is #VALUE!."""
+
+    __slots__ = ()
+
+
 def _grid(x):
     """(rows, height, width) of an operand: a scalar is a 1x1 grid."""
     if x.__class__ is Area:
@@ -123,6 +131,7 @@ class Function:
                and gen.operand(node) compile an argument (operand: at a scalar position), gen.k is
                the source of the formula cell's key, gen.local(name) a LET variable.  For forms
                that need the formula's position (ROW(), COLUMN()) or scope (LET).
+    lifts_ranges  (a property) False for the Analysis ToolPak functions (ANALYSIS_TOOLPAK).
     """
 
     name: str
@@ -138,12 +147,36 @@ class Function:
     dynamic: bool = False
     compile: object = None
 
+    @property
+    def lifts_ranges(self) -> bool:
+        """False for the Analysis ToolPak functions (ANALYSIS_TOOLPAK): a range of several cells at
+        a scalar position is #VALUE! instead of being lifted cell by cell."""
+        return self.name not in ANALYSIS_TOOLPAK
+
     def takes_array(self, i: int) -> bool:
         """Does argument i receive a range or array as a whole?"""
         return self.refs or i in self.arrays or (self.arrays_from is not None and i >= self.arrays_from)
 
 
 FUNCTIONS: dict[str, Function] = {}
+
+
+# Excel's Analysis ToolPak functions (built in since Excel 2007, with their old argument types):
+# given a range of several cells where they take one value they give #VALUE! instead of working
+# cell by cell (EOMONTH(A1:A3,0) is #VALUE! even in an array formula; EOMONTH({1,2},0) works).
+ANALYSIS_TOOLPAK = frozenset((
+    "ACCRINT", "ACCRINTM", "AMORDEGRC", "AMORLINC", "BESSELI", "BESSELJ", "BESSELK", "BESSELY",
+    "BIN2DEC", "BIN2HEX", "BIN2OCT", "COMPLEX", "CONVERT", "COUPDAYBS", "COUPDAYS", "COUPDAYSNC",
+    "COUPNCD", "COUPNUM", "COUPPCD", "CUMIPMT", "CUMPRINC", "DEC2BIN", "DEC2HEX", "DEC2OCT", "DELTA",
+    "DISC", "DOLLARDE", "DOLLARFR", "DURATION", "EDATE", "EFFECT", "EOMONTH", "ERF", "ERFC",
+    "FACTDOUBLE", "FVSCHEDULE", "GCD", "GESTEP", "HEX2BIN", "HEX2DEC", "HEX2OCT", "IMABS", "IMAGINARY",
+    "IMARGUMENT", "IMCONJUGATE", "IMCOS", "IMDIV", "IMEXP", "IMLN", "IMLOG10", "IMLOG2", "IMPOWER",
+    "IMPRODUCT", "IMREAL", "IMSIN", "IMSQRT", "IMSUB", "IMSUM", "INTRATE", "ISEVEN", "ISODD", "LCM",
+    "MDURATION", "MROUND", "MULTINOMIAL", "NETWORKDAYS", "NOMINAL", "OCT2BIN", "OCT2DEC", "OCT2HEX",
+    "ODDFPRICE", "ODDFYIELD", "ODDLPRICE", "ODDLYIELD", "PRICE", "PRICEDISC", "PRICEMAT", "QUOTIENT",
+    "RANDBETWEEN", "RECEIVED", "SERIESSUM", "SQRTPI", "TBILLEQ", "TBILLPRICE", "TBILLYIELD", "WEEKNUM",
+    "WORKDAY", "XIRR", "XNPV", "YEARFRAC", "YIELD", "YIELDDISC", "YIELDMAT",
+))
 
 
 def fn(name, min_args=0, max_args=255, volatile=False, refs=False, arrays=(), arrays_from=None,

@@ -13,7 +13,10 @@ A criterion (Microsoft's COUNTIF/SUMIFS documentation and its examples):
     ? * and ~ (escape); < <= > >= compare text cells alphabetically (case-insensitively);
   * "" (nothing at all) matches empty cells and cells holding empty text; "=" matches only
     empty cells; "<>" matches every cell that is not empty;
-  * <> matches everything = does not match (including empty cells and other types);
+  * <> matches everything = does not match (including empty cells and other types), except
+    that <>5 leaves out only the numbers equal to 5 (the text "5", which =5 matches, stays in:
+    Excel counts 6 for COUNTIF over {23;"23";TRUE;1;-23;"hey";FALSE} with "<>23");
+  * < <= > >= with nothing after them match no cell;
 - an empty cell as the criterion counts as the number 0.
 Cells of other types than the criterion's value never match (except through <>).  Errors in the
 searched range never match unless the criterion is that error.
@@ -28,8 +31,9 @@ import datetime as _dt
 import math
 import re
 
-from graddesc.engine.functions.base import Area, _num1, _one, date_to_serial, finite, fn
+from graddesc.engine.functions.base import CTX, Area, _num1, _one, date_to_serial, finite, fn
 from graddesc.engine.functions.lookup import OMITTED, grid, wild_regex
+from graddesc.engine.keys import ROW_BITS, ROW_SHIFT, SHEET_SHIFT
 from graddesc.engine.values import DIV0, ERRORS, NA, NUM, VALUE, ExcelError, XLError
 
 # ------------------------------------------------------------------------------ criteria values
@@ -166,6 +170,7 @@ def criterion(c, database: bool = False):
             return lambda v: v is None
         if op == "<>":
             return lambda v: v is not None
+        return lambda v: False  # "<", ">=", ... with nothing to compare: no cell
     eop = "=" if op in (None, "begins") else op
     x = text_value(rest)
     if x is not None:
@@ -181,7 +186,7 @@ def criterion(c, database: bool = False):
 
 
 def _number_pred(op, x):
-    if op in ("=", "<>"):
+    if op == "=":
         def eq(v):
             t = v.__class__
             if t is float:
@@ -190,7 +195,9 @@ def _number_pred(op, x):
                 n = numeric_text(v)
                 return n is not None and n == x
             return False
-        return eq if op == "=" else (lambda v: not eq(v))
+        return eq
+    if op == "<>":  # only the equal NUMBERS are left out: the text "5" is not (5) in Excel
+        return lambda v: not (v.__class__ is float and v == x)
     test = _order(op)
     return lambda v: v.__class__ is float and test((v > x) - (v < x))
 
@@ -247,12 +254,30 @@ def _matches(pairs, shape):
     return out
 
 
-def _resized(rows, shape):
-    """rows taken as a range of `shape` from its top-left corner (SUMIF's sum_range).  Cells
-    beyond the given values are empty here: Excel would read them from the sheet (a reference
-    matter for the engine core)."""
+def _resized(area, shape):
+    """SUMIF/AVERAGEIF's sum_range taken as a range of the criteria range's `shape` from its
+    top-left cell.  Cells beyond the given range are read from the workbook being evaluated when
+    sum_range is a reference (a formula cell there is read as it stands: the static order does
+    not know the dependency); for an array they are empty."""
+    rows = grid(area)
     h, w = shape
-    return [[rows[i][j] if i < len(rows) and j < len(rows[i]) else None for j in range(w)] for i in range(h)]
+    if len(rows) == h and all(len(r) == w for r in rows):
+        return rows
+    book = CTX.book
+    ref = area.ref if area.__class__ is Area else None
+    V = getattr(book, "V", None) if ref is not None else None
+    out = []
+    for i in range(h):
+        row = []
+        for j in range(w):
+            if i < len(rows) and j < len(rows[i]):
+                row.append(rows[i][j])
+            elif V is not None:
+                row.append(V.get(ref[0] + (i << ROW_SHIFT) + j))
+            else:
+                row.append(None)
+        out.append(row)
+    return out
 
 
 def _picked(rows, cells):
@@ -290,7 +315,7 @@ def _if_values(rng, crit, value_range):
     rows = grid(rng)
     p = criterion(crit)
     shape = _shape(rows)
-    vals = rows if value_range is OMITTED or value_range is None else _resized(grid(value_range), shape)
+    vals = rows if value_range is OMITTED or value_range is None else _resized(value_range, shape)
     cells = [(i, j) for i, r in enumerate(rows) for j, v in enumerate(r) if p(v)]
     return _picked(vals, cells)
 
@@ -340,16 +365,61 @@ def MAXIFS(max_range, *pairs):
 
 # ------------------------------------------------------------------------------ SUBTOTAL, AGGREGATE
 # Both aggregate the values of their references: numbers count, text, booleans and empty cells
-# are ignored (COUNTA counts every non-empty cell).  Excel also skips cells that hold SUBTOTAL or
-# AGGREGATE formulas themselves, and (SUBTOTAL 101-111, AGGREGATE options 1, 3, 5, 7) hidden rows;
-# both need the references and the sheet's row state, which values alone do not carry: here every
-# cell of the references counts.
+# are ignored (COUNTA counts every non-empty cell).  Cells of the references that hold SUBTOTAL or
+# AGGREGATE formulas themselves are left out (SUBTOTAL always, AGGREGATE with options 0-3), read
+# from the workbook's formulas (CTX.book).  Hidden rows (SUBTOTAL 101-111, AGGREGATE options 1,
+# 3, 5, 7) and rows a filter hides (SUBTOTAL always) are left out when the workbook carries them
+# as sets of (sheet index, row) named hidden_rows / filtered_rows; the reader does not read row
+# visibility yet, so today they count.
 
-def _agg_values(args, skip_errors):
-    """The numbers of the arguments, and the count of non-empty cells (for COUNTA)."""
+_NESTED = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:SUBTOTAL|AGGREGATE)\s*\(", re.IGNORECASE)
+
+
+def _skipped_cells(a, nested, hidden):
+    """Positions (i, j) of a reference to leave out: cells holding SUBTOTAL or AGGREGATE formulas
+    (nested), and cells in rows the workbook reports as hidden (hidden: the set's name on the
+    workbook, "hidden_rows" for rows hidden by hand or by a filter, "filtered_rows" for rows a
+    filter hides).  Read from the workbook being evaluated (CTX.book): its formulas, and - when
+    the reader provides them - sets of (sheet index, row); empty for arrays or without it."""
+    book = CTX.book
+    if a.ref is None or book is None:
+        return ()
+    formulas = getattr(book, "formulas", None) if nested else None
+    rows_off = set()
+    for name in hidden:
+        rows_off |= getattr(book, name, None) or set()
+    if formulas is None and not rows_off:
+        return ()
+    k1 = a.ref[0]
+    sheet, row1 = k1 >> SHEET_SHIFT, (k1 >> ROW_SHIFT) & ROW_BITS
+    out = set()
+    for i, r in enumerate(a.rows):
+        if rows_off and (sheet, row1 + i) in rows_off:
+            out.update((i, j) for j in range(len(r)))
+            continue
+        if formulas is not None:
+            base = k1 + (i << ROW_SHIFT)
+            for j in range(len(r)):
+                k = base + j
+                if k in formulas and _NESTED.search(formulas[k]):
+                    out.add((i, j))
+    return out
+
+
+def _agg_values(args, skip_errors, skip_nested=False, hidden=()):
+    """The numbers of the arguments, and the count of non-empty cells (for COUNTA); with
+    skip_nested, cells of references that hold SUBTOTAL/AGGREGATE formulas are left out, and so
+    are the rows of the workbook's row sets named in hidden."""
     nums, nonempty = [], 0
     for a in args:
-        vals = (v for r in a.rows for v in r) if a.__class__ is Area else (a,)
+        if a.__class__ is Area:
+            skip = _skipped_cells(a, skip_nested, hidden) if (skip_nested or hidden) else ()
+            if skip:
+                vals = (v for i, r in enumerate(a.rows) for j, v in enumerate(r) if (i, j) not in skip)
+            else:
+                vals = (v for r in a.rows for v in r)
+        else:
+            vals = (a,)
         for v in vals:
             t = v.__class__
             if t is ExcelError:
@@ -498,11 +568,13 @@ def SUBTOTAL(function_num, *refs):
     """SUBTOTAL(1..11 or 101..111, ref, ...): AVERAGE, COUNT, COUNTA, MAX, MIN, PRODUCT, STDEV,
     STDEVP, SUM, VAR, VARP of the references (101-111 also skip hidden rows: see above)."""
     f = int(_num1(function_num))
+    hidden = ("filtered_rows",)  # rows a filter hides never count
     if f > 100:
         f -= 100
+        hidden = ("hidden_rows", "filtered_rows")
     if f not in _BASIC or f > 11:
         raise XLError(VALUE)
-    xs, n = _agg_values(refs, False)
+    xs, n = _agg_values(refs, False, True, hidden)
     if f == 3:
         return float(n)
     return _BASIC[f](xs, n)
@@ -518,12 +590,14 @@ def AGGREGATE(function_num, options, *args):
     if f < 1 or f > 19 or opt < 0 or opt > 7:
         raise XLError(VALUE)
     skip = opt in (2, 3, 6, 7)
+    nested = opt < 4
+    hidden = ("hidden_rows", "filtered_rows") if opt in (1, 3, 5, 7) else ()
     if f >= 14:
         if len(args) != 2 or args[1] is None:
             raise XLError(VALUE)
-        xs, _ = _agg_values(args[:1], skip)
+        xs, _ = _agg_values(args[:1], skip, nested, hidden)
         return finite(_WITH_K[f](xs, _num1(args[1])))
-    xs, n = _agg_values(args, skip)
+    xs, n = _agg_values(args, skip, nested, hidden)
     if f == 2:
         return float(sum(1 for x in xs if x.__class__ is float))
     return finite(_BASIC[f](xs, n))

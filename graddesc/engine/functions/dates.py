@@ -13,6 +13,7 @@ import calendar
 import datetime as _dt
 import math
 import re
+from dataclasses import replace as _dc_replace
 
 from graddesc.engine.functions.base import (  # noqa: F401
     CTX,
@@ -234,6 +235,17 @@ def date_arg(v) -> float:
     return x
 
 
+def date_arg_any(v) -> float:
+    """A number or a text Excel reads as a number or date/time, without range check."""
+    try:
+        return to_number(v)
+    except XLError:
+        r = parse_datetime(v)
+        if r is None:
+            raise XLError(VALUE) from None
+        return (r[0] or 0) + (r[1] or 0.0)
+
+
 def day_arg(v) -> int:
     """A date argument's whole day (the serial truncated: DAYS, NETWORKDAYS, WORKDAY)."""
     return math.floor(date_arg(v))
@@ -248,11 +260,37 @@ def cal_arg(v) -> int:
 
 
 def _int(v) -> int:
-    """An integer argument, truncated toward zero as Excel does."""
-    x = _num1(v)
+    """An integer argument, truncated toward zero as Excel does (a date text counts as its
+    serial, as everywhere Excel wants a number)."""
+    v = _one(v)
+    x = date_arg_any(v) if v.__class__ is str else to_number(v)
     if abs(x) > 1e15:
         raise XLError(NUM)
     return int(x)
+
+
+def no_logicals(*names, allow=()):
+    """Mark functions that came from Excel's Analysis ToolPak (EDATE, YEARFRAC, the securities
+    functions ...): they take no logical values, TRUE or FALSE anywhere is #VALUE!; an error
+    value earlier in the argument list wins.  `allow`: positions that are logical arguments
+    (ACCRINT's calc_method)."""
+    for name in names:
+        f = FUNCTIONS[name]
+        impl = f.impl
+
+        def checked(*args, _impl=impl):
+            for i, a in enumerate(args):
+                if i in allow:
+                    continue
+                v = _one(a) if a.__class__ is Area and len(a.rows) == 1 and len(a.rows[0]) == 1 else a
+                if v.__class__ is ExcelError:
+                    raise XLError(v)
+                if v.__class__ is bool:
+                    raise XLError(VALUE)
+            return _impl(*args)
+
+        checked.__name__ = impl.__name__
+        FUNCTIONS[name] = _dc_replace(f, impl=checked)
 
 
 # ------------------------------------------------------------------------------ construct
@@ -450,10 +488,10 @@ def DATEDIF(start, end, unit):
         # documented quirk (1/31 to 3/1 gives -2)
         return float(e - ymd_serial(y2, m2 - 1, d1))
     if u == "YD":
-        t = ymd_serial(y2, m1, d1) if (m1, d1) != (2, 29) or is_leap(y2) else ymd_serial(y2, 3, 1)
-        if t > e:
-            t = ymd_serial(y2 - 1, m1, d1) if (m1, d1) != (2, 29) or is_leap(y2 - 1) else ymd_serial(y2 - 1, 3, 1)
-        return float(e - t)
+        # Excel moves the end date into the start's year (the next one when its day of the year
+        # comes earlier): 1988-06-22 .. 2012-05-11 is 323 days
+        y = y1 if (m2, d2) >= (m1, d1) else y1 + 1
+        return float(ymd_serial(y, m2, d2) - s)
     raise XLError(NUM)
 
 
@@ -535,22 +573,30 @@ def yearfrac(s: int, e: int, basis: int) -> float:
     # 365; longer spans by the average length of the calendar years they touch.
     y1, m1, d1 = serial_ymd(s)
     y2, m2, d2 = serial_ymd(e)
+    # (year lengths by the real calendar: 1900 has 365 days here)
+    leap = calendar.isleap
     if y1 == y2 or (y1 + 1 == y2 and (m1 > m2 or (m1 == m2 and d1 >= d2))):
-        if y1 == y2 and is_leap(y1) or (is_leap(y1) and (m1, d1) < (3, 1)) or (is_leap(y2) and (m2, d2) >= (3, 1)) \
-                or (m2 == 2 and d2 == 29):
+        if (y1 == y2 and leap(y1)) or (leap(y1) and (m1, d1) < (3, 1)) \
+                or (leap(y2) and (m2, d2) >= (3, 1)) or (m2 == 2 and d2 == 29):
             length = 366.0
         else:
             length = 365.0
         return (e - s) / length
     years = y2 - y1 + 1
-    days = ymd_serial(y2 + 1, 1, 1) - ymd_serial(y1, 1, 1)
+    days = sum(366 if leap(y) else 365 for y in range(y1, y2 + 1))
     return (e - s) / (days / years)
 
 
 @fn("YEARFRAC", 2, 3)
 def YEARFRAC(start, end, basis=None):
+    # Excel looks at the basis first (YEARFRAC(#DIV/0!,1,5) is #NUM!) and, an Analysis ToolPak
+    # function, takes no logical values
+    for v in (basis, start, end):
+        if _one(v).__class__ is bool:
+            raise XLError(VALUE)
+    b = _basis(basis)
     s, e = cal_arg(start), cal_arg(end)
-    return yearfrac(s, e, _basis(basis))
+    return yearfrac(s, e, b)
 
 
 # ------------------------------------------------------------------------------ working days
@@ -664,3 +710,6 @@ def WORKDAY_INTL(start, days, weekend=None, holidays=None):
     n, k = day_arg(start), _int(days)
     wk = _weekend(weekend, False)
     return check_serial(workday(n, k, wk, _holidays(holidays)))
+
+
+no_logicals("EDATE", "EOMONTH", "WEEKNUM", "NETWORKDAYS", "WORKDAY", "NETWORKDAYS.INTL", "WORKDAY.INTL")

@@ -8,11 +8,54 @@ from __future__ import annotations
 import math
 import re
 
+import dataclasses
+
 from graddesc.engine.functions.base import (  # noqa: F401
-    Area, CTX, FUNCTIONS, _num1, _numbers, _one, finite, fn, number_text, to_bool, to_number,
-    to_text,
+    Area, CTX, FUNCTIONS, _num1, _numbers, _one, broadcast, dims, finite, fn, number_text, to_bool,
+    to_number, to_text,
 )
+from graddesc.engine.functions.dates import parse_datetime
 from graddesc.engine.values import DIV0, NA, NUM, REF, VALUE, ExcelError, XLError  # noqa: F401
+
+
+def reference_arguments(impl):
+    """Excel's Analysis ToolPak functions take their arguments as references: a range of more
+    than one cell is #VALUE! (CONVERT(A1:A3,"C","F"), even in an array formula, where other
+    functions would intersect or go element by element), while an array (a constant, a
+    computed array: CONVERT(+A1:A3,"C","F")) is taken element by element.  Register such a
+    function with every position taking a range (arrays_from=0) and this wrapper."""
+    def wrapped(*args):
+        vals = []
+        lift = False
+        for a in args:
+            if a.__class__ is Area:
+                if a.ref is not None:
+                    if dims(a) != (1, 1):  # an error in an earlier argument comes first
+                        for v in vals:
+                            if v.__class__ is ExcelError:
+                                raise XLError(v)
+                        raise XLError(VALUE)
+                    a = a.rows[0][0] if a.rows and a.rows[0] else None
+                elif len(a.rows) == 1 and len(a.rows[0]) == 1:
+                    a = a.rows[0][0]
+                else:
+                    lift = True
+            vals.append(a)
+        if not lift:
+            return impl(*vals)
+
+        def one(*xs):
+            try:
+                return impl(*xs)
+            except XLError as e:
+                return e.error
+        return broadcast(one, *vals)
+    wrapped.__name__ = getattr(impl, "__name__", "wrapped")
+    wrapped.__doc__ = impl.__doc__
+    return wrapped
+
+
+_BEFORE = set(FUNCTIONS)
 
 
 def _atp_number(x) -> float:
@@ -21,6 +64,20 @@ def _atp_number(x) -> float:
     x = _one(x)
     if x.__class__ is bool:
         raise XLError(VALUE)
+    return text_number(x)
+
+
+def text_number(x) -> float:
+    """to_number, and a text Excel reads as a date or time counts as its serial
+    (ISEVEN("1/1/1900") is ISEVEN(1))."""
+    if x.__class__ is str:
+        try:
+            return to_number(x)
+        except XLError:
+            r = parse_datetime(x)
+            if r is None:
+                raise
+            return (r[0] or 0) + (r[1] or 0.0)
     return to_number(x)
 
 
@@ -29,7 +86,7 @@ def _approx_trunc(x: float) -> int:
     not an integer, it is truncated"), forgiving the last bits of binary rounding
     (2.9999999999999996 is 3)."""
     r = round(x)
-    if abs(x - r) <= 1e-12 * max(1.0, abs(x)):
+    if abs(x - r) <= 1e-9:
         return int(r)
     return math.trunc(x)
 
@@ -194,25 +251,27 @@ def _complex_arg(x) -> tuple[complex, str | None]:
     raise XLError(NUM)
 
 
-def _suffix(*suffixes) -> str:
-    """The suffix of a result from several inumbers: mixing i and j is #VALUE!."""
+def _suffix(*suffixes, mixed=NUM) -> str:
+    """The suffix of a result from several inumbers.  Mixing i and j is an error: #NUM! in IMSUB
+    and IMDIV, #VALUE! in IMSUM and IMPRODUCT (as Excel answers them)."""
     found = {s for s in suffixes if s}
     if len(found) > 1:
-        raise XLError(VALUE)
+        raise XLError(mixed)
     return found.pop() if found else "i"
 
 
 def _part_text(x: float) -> str:
     """A real or imaginary coefficient as the complex functions write it: 15 significant digits;
-    a small number is written out in full while that takes at most 20 characters
-    ("0.0000000000000001"), else in scientific form ("1E-20", "1.22460635382238E-16")."""
+    a small number is written out in full while that takes at most 19 decimals
+    ("0.0000000000000001", "0.0000692442674613868"), else in scientific form ("1E-20",
+    "1.28233995888454E-06")."""
     t = number_text(x)
     if "E-" in t:
         mant, exp = t.split("E-")
         neg = mant.startswith("-")
         digits = mant.lstrip("-").replace(".", "")
         fixed = "0." + "0" * (int(exp) - 1) + digits
-        if len(fixed) <= 20:
+        if len(fixed) <= 21:
             return ("-" if neg else "") + fixed
     return t
 
@@ -285,13 +344,12 @@ def IMCONJUGATE(x):
 
 
 def _complex_items(args):
-    """inumbers of IMSUM / IMPRODUCT: each argument a value or a range of them (empty cells
-    skipped)."""
+    """inumbers of IMSUM / IMPRODUCT: each argument a value or a range of them (an empty cell is
+    0, as everywhere: IMPRODUCT(7,A1) with A1 empty is "0")."""
     for a in args:
         if a.__class__ is Area:
             for v in a.values():
-                if v is not None:
-                    yield _complex_arg(v)
+                yield _complex_arg(v)
         else:
             yield _complex_arg(a)
 
@@ -302,7 +360,7 @@ def IMSUM(*args):
     for z, s in _complex_items(args):
         total += z
         sufs.append(s)
-    return _complex_text(total, _suffix(*sufs))
+    return _complex_text(total, _suffix(*sufs, mixed=VALUE))
 
 
 @fn("IMPRODUCT", 1, arrays_from=0)
@@ -311,7 +369,7 @@ def IMPRODUCT(*args):
     for z, s in _complex_items(args):
         total *= z
         sufs.append(s)
-    return _complex_text(total, _suffix(*sufs))
+    return _complex_text(total, _suffix(*sufs, mixed=VALUE))
 
 
 @fn("IMSUB", 2, 2)
@@ -509,7 +567,7 @@ for _name, _f in (("IMSIN", _csin), ("IMCOS", _ccos), ("IMTAN", _ctan), ("IMCOT"
 # units' definitions (1 lbm = 453.59237 g, 1 in = 2.54 cm, 1 gal = 231 in3, 1 lbf = 1 lbm times
 # 9.80665 m/s2, 1 BTU = 1055.05585262 J); u, eV and the parsec use the constants Excel uses.
 # Prefixes: Excel accepts them on its metric units and, as its own results show, also on ly,
-# parsec, mph and uk_pt, but not on sec, ha, psi or Torr.
+# parsec, mph and uk_pt, but not on ha, psi or Torr.
 _LBM = 453.59237
 _IN = 0.0254
 _FT = 0.3048
@@ -562,7 +620,7 @@ _unit("yr", "time", 365.25 * 86400)
 _unit("day d", "time", 86400.0)
 _unit("hr", "time", 3600.0)
 _unit("mn min", "time", 60.0)
-_unit("sec s", "time", 1.0)
+_unit("sec s", "time", 1.0, True)
 # pressure (Pa)
 _unit("Pa p", "pressure", 1.0, True)
 _unit("atm at", "pressure", 101325.0, True)
@@ -639,11 +697,13 @@ _BINARY_PREFIXES = {"Yi": 2.0 ** 80, "Zi": 2.0 ** 70, "Ei": 2.0 ** 60, "Pi": 2.0
 _TEMPERATURES = {"C": "C", "cel": "C", "F": "F", "fah": "F", "K": "K", "kel": "K", "Rank": "Rank", "Reau": "Reau"}
 
 
-def _find_unit(u: str):
-    """(category, size in base units) of a unit name, with an optional prefix; None if unknown."""
+def _find_units(u: str) -> list:
+    """Every reading of a unit name as (category, size in base units): the unit itself, or a
+    prefix before a unit that takes one ("pc" is a parsec and a picocalorie)."""
+    found = []
     if u in _UNITS:
         cat, size, _, _ = _UNITS[u]
-        return cat, size
+        found.append((cat, size))
     for n in (1, 2):
         pre, rest = u[:n], u[n:]
         if rest in _UNITS:
@@ -651,10 +711,10 @@ def _find_unit(u: str):
             if not allowed:
                 continue
             if pre in _PREFIXES:
-                return cat, size * _PREFIXES[pre] ** power
-            if pre in _BINARY_PREFIXES and cat == "information":
-                return cat, size * _BINARY_PREFIXES[pre]
-    return None
+                found.append((cat, size * _PREFIXES[pre] ** power))
+            elif pre in _BINARY_PREFIXES and cat == "information":
+                found.append((cat, size * _BINARY_PREFIXES[pre]))
+    return found
 
 
 def _temperature_unit(u: str):
@@ -707,22 +767,24 @@ def CONVERT(number, from_unit, to_unit):
         if tf == tt:
             return v
         return finite(_from_celsius(_to_celsius(v * tf[1], tf[0]), tt[0]) / tt[1])
-    a, b = _find_unit(f), _find_unit(t)
-    if a is None or b is None or a[0] != b[0]:
-        raise XLError(NA)
-    if f == t:
+    if f == t and _find_units(f):
         return v
+    # the first reading of from_unit with a reading of to_unit in the same category
+    pair = next(((a, b) for a in _find_units(f) for b in _find_units(t) if a[0] == b[0]), None)
+    if pair is None:
+        raise XLError(NA)
+    a, b = pair
     return finite(v * a[1] / b[1])
 
 
 # ------------------------------------------------------------------------------ ERF, DELTA, GESTEP
 
 @fn("ERF", 1, 2)
-def ERF(lower, upper=None):
-    """ERF(x) is erf(x); ERF(lower, upper) integrates from lower to upper: erf(upper) - erf(lower).
-    Negative limits are allowed (Excel 2010 and later)."""
+def ERF(lower, upper=_OMITTED):
+    """ERF(x) is erf(x); ERF(lower, upper) integrates from lower to upper: erf(upper) - erf(lower)
+    (an empty upper cell is 0).  Negative limits are allowed (Excel 2010 and later)."""
     lo = _atp_number(lower)
-    if upper is None:
+    if upper is _OMITTED:
         return math.erf(lo)
     return math.erf(_atp_number(upper)) - math.erf(lo)
 
@@ -755,55 +817,242 @@ def GESTEP(number, step=None):
 
 
 # ------------------------------------------------------------------------------ Bessel functions
-# Values to double precision (scipy's Cephes/AMOS routines); Excel's own are less accurate (its
-# BESSELJ(1.9,2) is documented as 0.329925829, the function's value is 0.3299257277).
+# Excel computes these with the classic rational and polynomial approximations of Abramowitz &
+# Stegun (as in Numerical Recipes): J0, J1, Y0, Y1, I0, I1, K0, K1 from their fitted
+# coefficients, higher orders by recurrence (upward for Y, K and J beyond x, Miller's downward
+# recurrence for I and for J below x).  They are accurate to about 1e-8, and Excel's results
+# carry exactly that error (BESSELJ(-1,0) is 0.7651976837548592, the function's value is
+# 0.7651976865579666), so the same approximations are used here.
+
+
+def _poly(y: float, coefs) -> float:
+    r = 0.0
+    for c in reversed(coefs):
+        r = r * y + c
+    return r
+
+
+def _j0(x: float) -> float:
+    ax = abs(x)
+    if ax < 8.0:
+        y = x * x
+        return (_poly(y, (57568490574.0, -13362590354.0, 651619640.7, -11214424.18, 77392.33017, -184.9052456))
+                / _poly(y, (57568490411.0, 1029532985.0, 9494680.718, 59272.64853, 267.8532712, 1.0)))
+    z = 8.0 / ax
+    y = z * z
+    xx = ax - 0.785398164
+    p = _poly(y, (1.0, -0.1098628627e-2, 0.2734510407e-4, -0.2073370639e-5, 0.2093887211e-6))
+    q = _poly(y, (-0.1562499995e-1, 0.1430488765e-3, -0.6911147651e-5, 0.7621095161e-6, -0.934935152e-7))
+    return math.sqrt(0.636619772 / ax) * (math.cos(xx) * p - z * math.sin(xx) * q)
+
+
+def _j1(x: float) -> float:
+    ax = abs(x)
+    if ax < 8.0:
+        y = x * x
+        return (x * _poly(y, (72362614232.0, -7895059235.0, 242396853.1, -2972611.439, 15704.48260, -30.16036606))
+                / _poly(y, (144725228442.0, 2300535178.0, 18583304.74, 99447.43394, 376.9991397, 1.0)))
+    z = 8.0 / ax
+    y = z * z
+    xx = ax - 2.356194491
+    p = _poly(y, (1.0, 0.183105e-2, -0.3516396496e-4, 0.2457520174e-5, -0.240337019e-6))
+    q = _poly(y, (0.04687499995, -0.2002690873e-3, 0.8449199096e-5, -0.88228987e-6, 0.105787412e-6))
+    r = math.sqrt(0.636619772 / ax) * (math.cos(xx) * p - z * math.sin(xx) * q)
+    return -r if x < 0 else r
+
+
+def _y0(x: float) -> float:
+    if x < 8.0:
+        y = x * x
+        r = (_poly(y, (-2957821389.0, 7062834065.0, -512359803.6, 10879881.29, -86327.92757, 228.4622733))
+             / _poly(y, (40076544269.0, 745249964.8, 7189466.438, 47447.26470, 226.1030244, 1.0)))
+        return r + 0.636619772 * _j0(x) * math.log(x)
+    z = 8.0 / x
+    y = z * z
+    xx = x - 0.785398164
+    p = _poly(y, (1.0, -0.1098628627e-2, 0.2734510407e-4, -0.2073370639e-5, 0.2093887211e-6))
+    q = _poly(y, (-0.1562499995e-1, 0.1430488765e-3, -0.6911147651e-5, 0.7621095161e-6, -0.934935152e-7))
+    return math.sqrt(0.636619772 / x) * (math.sin(xx) * p + z * math.cos(xx) * q)
+
+
+def _y1(x: float) -> float:
+    if x < 8.0:
+        y = x * x
+        r = (x * _poly(y, (-0.4900604943e13, 0.1275274390e13, -0.5153438139e11, 0.7349264551e9, -0.4237922726e7,
+                           0.8511937935e4))
+             / _poly(y, (0.2499580570e14, 0.4244419664e12, 0.3733650367e10, 0.2245904002e8, 0.1020426050e6,
+                         0.3549632885e3, 1.0)))
+        return r + 0.636619772 * (_j1(x) * math.log(x) - 1.0 / x)
+    z = 8.0 / x
+    y = z * z
+    xx = x - 2.356194491
+    p = _poly(y, (1.0, 0.183105e-2, -0.3516396496e-4, 0.2457520174e-5, -0.240337019e-6))
+    q = _poly(y, (0.04687499995, -0.2002690873e-3, 0.8449199096e-5, -0.88228987e-6, 0.105787412e-6))
+    return math.sqrt(0.636619772 / x) * (math.sin(xx) * p + z * math.cos(xx) * q)
+
+
+def _i0(x: float) -> float:
+    ax = abs(x)
+    if ax < 3.75:
+        y = (x / 3.75) ** 2
+        return _poly(y, (1.0, 3.5156229, 3.0899424, 1.2067492, 0.2659732, 0.360768e-1, 0.45813e-2))
+    y = 3.75 / ax
+    return (math.exp(ax) / math.sqrt(ax)) * _poly(y, (0.39894228, 0.1328592e-1, 0.225319e-2, -0.157565e-2,
+                                                       0.916281e-2, -0.2057706e-1, 0.2635537e-1, -0.1647633e-1,
+                                                       0.392377e-2))
+
+
+def _i1(x: float) -> float:
+    ax = abs(x)
+    if ax < 3.75:
+        y = (x / 3.75) ** 2
+        r = ax * _poly(y, (0.5, 0.87890594, 0.51498869, 0.15084934, 0.2658733e-1, 0.301532e-2, 0.32411e-3))
+    else:
+        y = 3.75 / ax
+        r = _poly(y, (0.2282967e-1, -0.2895312e-1, 0.1787654e-1, -0.420059e-2))
+        r = _poly(y, (0.39894228, -0.3988024e-1, -0.362018e-2, 0.163801e-2, -0.1031555e-1)) + y ** 5 * r
+        r *= math.exp(ax) / math.sqrt(ax)
+    return -r if x < 0 else r
+
+
+def _k0(x: float) -> float:
+    if x <= 2.0:
+        y = x * x / 4.0
+        return (-math.log(x / 2.0) * _i0(x)) + _poly(y, (-0.57721566, 0.42278420, 0.23069756, 0.3488590e-1,
+                                                          0.262698e-2, 0.10750e-3, 0.74e-5))
+    y = 2.0 / x
+    return (math.exp(-x) / math.sqrt(x)) * _poly(y, (1.25331414, -0.7832358e-1, 0.2189568e-1, -0.1062446e-1,
+                                                      0.587872e-2, -0.251540e-2, 0.53208e-3))
+
+
+def _k1(x: float) -> float:
+    if x <= 2.0:
+        y = x * x / 4.0
+        return (math.log(x / 2.0) * _i1(x)) + (1.0 / x) * _poly(y, (1.0, 0.15443144, -0.67278579, -0.18156897,
+                                                                     -0.1919402e-1, -0.110404e-2, -0.4686e-4))
+    y = 2.0 / x
+    return (math.exp(-x) / math.sqrt(x)) * _poly(y, (1.25331414, 0.23498619, -0.3655620e-1, 0.1504268e-1,
+                                                      -0.780353e-2, 0.325614e-2, -0.68245e-3))
+
+
+_BESSEL_ACC = 40.0
+_BIG, _BIG_INV = 1e10, 1e-10
+
+
+def _jn(n: int, x: float) -> float:
+    if n == 0:
+        return _j0(x)
+    if n == 1:
+        return _j1(x)
+    ax = abs(x)
+    if ax == 0.0:
+        return 0.0
+    tox = 2.0 / ax
+    if ax > n:  # upward recurrence from J0, J1
+        bjm, bj = _j0(ax), _j1(ax)
+        for j in range(1, n):
+            bjm, bj = bj, j * tox * bj - bjm
+        ans = bj
+    else:  # Miller: downward from an even order, normalised by J0 + 2 (J2 + J4 + ...) = 1
+        m = 2 * ((n + int(math.sqrt(_BESSEL_ACC * n))) // 2)
+        jsum = False
+        bjp = ans = total = 0.0
+        bj = 1.0
+        for j in range(m, 0, -1):
+            bjm = j * tox * bj - bjp
+            bjp, bj = bj, bjm
+            if abs(bj) > _BIG:
+                bj *= _BIG_INV
+                bjp *= _BIG_INV
+                ans *= _BIG_INV
+                total *= _BIG_INV
+            if jsum:
+                total += bj
+            jsum = not jsum
+            if j == n:
+                ans = bjp
+        total = 2.0 * total - bj
+        ans /= total
+    return -ans if x < 0 and n % 2 else ans
+
+
+def _in(n: int, x: float) -> float:
+    if n == 0:
+        return _i0(x)
+    if n == 1:
+        return _i1(x)
+    if x == 0.0:
+        return 0.0
+    tox = 2.0 / abs(x)
+    bip = ans = 0.0
+    bi = 1.0
+    for j in range(2 * (n + int(math.sqrt(_BESSEL_ACC * n))), 0, -1):
+        bim = bip + j * tox * bi
+        bip, bi = bi, bim
+        if abs(bi) > _BIG:
+            ans *= _BIG_INV
+            bi *= _BIG_INV
+            bip *= _BIG_INV
+        if j == n:
+            ans = bip
+    ans *= _i0(x) / bi
+    return -ans if x < 0 and n % 2 else ans
+
+
+def _yn(n: int, x: float) -> float:
+    if n == 0:
+        return _y0(x)
+    bym, by = _y0(x), _y1(x)
+    tox = 2.0 / x
+    for j in range(1, n):
+        bym, by = by, j * tox * by - bym
+    return by
+
+
+def _kn(n: int, x: float) -> float:
+    if n == 0:
+        return _k0(x)
+    bkm, bk = _k0(x), _k1(x)
+    tox = 2.0 / x
+    for j in range(1, n):
+        bkm, bk = bk, bkm + j * tox * bk
+    return bk
+
 
 def _bessel_args(x, n):
     xv = _atp_number(x)
-    nv = _atp_number(n)
-    order = math.trunc(nv)
+    order = math.trunc(_atp_number(n))
     if order < 0:
         raise XLError(NUM)
     return xv, order
 
 
-def _bessel_value(v) -> float:
-    v = float(v)
-    if not math.isfinite(v):
-        raise XLError(NUM)
-    return v
-
-
 @fn("BESSELJ", 2, 2)
 def BESSELJ(x, n):
-    from scipy.special import jv
     xv, order = _bessel_args(x, n)
-    return _bessel_value(jv(order, xv))
+    return finite(_jn(order, xv))
 
 
 @fn("BESSELI", 2, 2)
 def BESSELI(x, n):
-    from scipy.special import iv
     xv, order = _bessel_args(x, n)
-    return _bessel_value(iv(order, xv))
+    return finite(_in(order, xv))
 
 
 @fn("BESSELY", 2, 2)
 def BESSELY(x, n):
-    from scipy.special import yv
     xv, order = _bessel_args(x, n)
     if xv <= 0:
         raise XLError(NUM)
-    return _bessel_value(yv(order, xv))
+    return finite(_yn(order, xv))
 
 
 @fn("BESSELK", 2, 2)
 def BESSELK(x, n):
-    from scipy.special import kv
     xv, order = _bessel_args(x, n)
     if xv <= 0:
         raise XLError(NUM)
-    return _bessel_value(kv(order, xv))
+    return finite(_kn(order, xv))
 
 
 # ------------------------------------------------------------------------------ bit operations
@@ -856,3 +1105,11 @@ def BITLSHIFT(number, shift_amount):
 @fn("BITRSHIFT", 2, 2)
 def BITRSHIFT(number, shift_amount):
     return _shift(number, shift_amount, False)
+
+
+# every function of this module but the bit operations (Excel 2013's own) and IMSUM / IMPRODUCT
+# (which take ranges) receives its arguments as references
+for _name in sorted(set(FUNCTIONS) - _BEFORE - {"BITAND", "BITOR", "BITXOR", "BITLSHIFT", "BITRSHIFT",
+                                               "IMSUM", "IMPRODUCT"}):
+    _f = FUNCTIONS[_name]
+    FUNCTIONS[_name] = dataclasses.replace(_f, impl=reference_arguments(_f.impl), arrays_from=0)

@@ -8,6 +8,7 @@ from graddesc.engine.functions.base import (  # noqa: F401
     Area, FUNCTIONS, Function, _num1, _numbers, _one, finite, fn, number_text, to_bool, to_number,
     to_text,
 )
+from graddesc.engine.functions.engineering import reference_arguments, text_number
 from graddesc.engine.values import DIV0, NA, NUM, REF, VALUE, ExcelError, XLError  # noqa: F401
 
 
@@ -55,23 +56,25 @@ def ISBLANK(x):
 
 
 def _trunc_num(x) -> float:
-    """ISEVEN / ISODD's argument: a number or numeric text (empty is 0), truncated; a boolean or
-    other text is #VALUE!."""
+    """ISEVEN / ISODD's argument: a number, numeric or date text (empty is 0), truncated; a
+    boolean or other text is #VALUE!."""
     v = _one_raw(x)
     t = v.__class__
     if t is bool:
         raise XLError(VALUE)
     if t is ExcelError:
         raise XLError(v)
-    return math.trunc(finite(to_number(v)))
+    return math.trunc(finite(text_number(v)))
 
 
-@fn("ISEVEN", 1, 1)
+@fn("ISEVEN", 1, 1, arrays_from=0)
+@reference_arguments
 def ISEVEN(x):
     return _trunc_num(x) % 2 == 0
 
 
-@fn("ISODD", 1, 1)
+@fn("ISODD", 1, 1, arrays_from=0)
+@reference_arguments
 def ISODD(x):
     return _trunc_num(x) % 2 == 1
 

@@ -27,15 +27,28 @@ def NOT(x):
 
 
 def _bools(args):
+    """The logical values of AND / OR / XOR arguments: booleans and numbers; text, in a range or
+    typed, is ignored unless a typed text reads TRUE or FALSE (AND(TRUE,"0") is TRUE).  An
+    error in any argument is the result: XOR(TRUE,"0",#REF!) is #REF!.  No logical value at all
+    is #VALUE! (AND("0"), AND(A1:A3) over text or empty cells)."""
+    for a in args:
+        if a.__class__ is Area:
+            for v in a.values():
+                if v.__class__ is ExcelError:
+                    raise XLError(v)
+        elif a.__class__ is ExcelError:
+            raise XLError(a)
     out = []
     for a in args:
         if a.__class__ is Area:
             for v in a.values():
                 t = v.__class__
-                if t is ExcelError:
-                    raise XLError(v)
                 if t is bool or t is float:
                     out.append(bool(v))
+        elif a.__class__ is str:
+            u = a.upper()
+            if u == "TRUE" or u == "FALSE":
+                out.append(u == "TRUE")
         elif a is not None:
             out.append(to_bool(a))
     if not out:
@@ -170,9 +183,11 @@ def IFS(*args):
 
 
 def _same(a, b):
-    """SWITCH's match: Excel's '=' (text case-insensitively, empty as 0 or "")."""
+    """SWITCH's match: Excel's '=' (text case-insensitively) between the values; an empty cell
+    is the number 0 there, as for any value argument (TYPE of an empty cell is 1, a number), so it
+    matches 0 but not FALSE or ""."""
     from graddesc.engine.compiler import _eq
-    return _eq.scalar(a, b) is True
+    return _eq.scalar(0.0 if a is None else a, 0.0 if b is None else b) is True
 
 
 @fn("SWITCH", 3, 254, lazy=True, arrays=tuple(range(2, 254, 2)))

@@ -1,4 +1,9 @@
-"""Maths and aggregates: SUM, ROUND, trigonometry, ..."""
+"""Maths and aggregates: SUM, ROUND, trigonometry, rounding to multiples, number systems, matrices.
+
+Helpers other modules may use: `OMITTED` (the default of an optional argument that was not
+written at all, as opposed to None for an empty cell or f(x,,y)), `power`, `_q15` (a quotient
+taken as the 15-digit decimal Excel shows), `_atp_num` (Analysis ToolPak number: a logical value
+is #VALUE!)."""
 
 from __future__ import annotations
 
@@ -61,6 +66,16 @@ def SUMPRODUCT(*args):
                 p *= v if v.__class__ is float else 0.0
             total += p
     return finite(total)
+
+
+@fn("PERCENTOF", 2, 2, refs=True)
+def PERCENTOF(data_subset, data_all):
+    """PERCENTOF(subset, all) = SUM(subset) / SUM(all) (Excel 2024); a zero total is #DIV/0!."""
+    part = math.fsum(_numbers([data_subset]))
+    total = math.fsum(_numbers([data_all]))
+    if total == 0.0:
+        raise XLError(DIV0)
+    return finite(part / total)
 
 
 @fn("COUNT", refs=True)
@@ -338,7 +353,9 @@ def QUOTIENT(a, b):
     x, y = _atp_num(a), _atp_num(b)
     if y == 0.0:
         raise XLError(DIV0)
-    return finite(float(math.trunc(x / y)))
+    # the quotient as the 15-digit decimal it shows, as for FLOOR: QUOTIENT(0.3,0.1) is 3 though
+    # 0.3/0.1 is 2.9999999999999996 (LibreOffice agrees; the reference gives no such case)
+    return finite(float(math.trunc(_q15(x / y))))
 
 
 def _gcd_values(args):
@@ -838,12 +855,17 @@ def MINVERSE(a):
     return Area([[finite(v) for v in r[n:]] for r in aug])
 
 
+_MAX_CELLS = 10_000_000  # an array result beyond this is #NUM! (Excel: out of resources)
+
+
 @fn("MUNIT", 1, 1)
 def MUNIT(dimension):
     n = _num1(dimension)
     if n < 1:
         raise XLError(VALUE)
     n = int(n)
+    if n * n > _MAX_CELLS:
+        raise XLError(NUM)
     return Area([[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)])
 
 
@@ -857,6 +879,8 @@ def _size(x, default=1.0) -> int:
 @fn("SEQUENCE", 1, 4)
 def SEQUENCE(rows, columns=None, start=None, step=None):
     r, c = _size(rows), _size(columns)
+    if r * c > _MAX_CELLS:
+        raise XLError(NUM)
     a = 1.0 if start is None else _num1(start)
     s = 1.0 if step is None else _num1(step)
     return Area([[a + (i * c + j) * s for j in range(c)] for i in range(r)])
@@ -867,6 +891,8 @@ def RANDARRAY(rows=None, columns=None, lo=None, hi=None, whole=None):
     """Volatile: like RAND (0.5) and RANDBETWEEN (the low end) it gives a fixed value so that the
     rest of a workbook recalculates deterministically; `recalc` reports volatile cells."""
     r, c = _size(rows), _size(columns)
+    if r * c > _MAX_CELLS:
+        raise XLError(NUM)
     a = 0.0 if lo is None else _num1(lo)
     b = 1.0 if hi is None else _num1(hi)
     w = False if whole is None else to_bool(_one(whole))

@@ -454,7 +454,7 @@ def KURT(*args):
 
 def _skew(xs, sample):
     n = len(xs)
-    if n < (3 if sample else 1):
+    if n < 3:  # both SKEW and SKEW.P: fewer than three data points is #DIV/0! (reference)
         raise XLError(DIV0)
     m = _mean(xs)
     s = math.sqrt(_ss(xs, m) / (n - 1 if sample else n))
@@ -668,6 +668,7 @@ def _dpois_raw(x: float, lam: float) -> float:
 
 
 _FPMIN = 1e-300
+_MAX_TERMS = 30000  # series / continued-fraction terms before giving up with #NUM!
 
 
 def _gamma_pq(a: float, x: float):
@@ -677,22 +678,29 @@ def _gamma_pq(a: float, x: float):
         return 0.0, 1.0
     if math.isinf(x):
         return 1.0, 0.0
+    if a > 1e7:
+        # the series and the fraction need ~sqrt(a) terms: Wilson-Hilferty's cube-root normal
+        # approximation instead, relative error O(1/a) (CHISQ.DIST allows df up to 1e10)
+        z = ((x / a) ** (1.0 / 3.0) - (1.0 - 1.0 / (9.0 * a))) / math.sqrt(1.0 / (9.0 * a))
+        return _norm_pq(z)
     if x < a + 1.0:
         term = total = 1.0
         k = a
-        for _ in range(100000):
+        for _ in range(_MAX_TERMS):
             k += 1.0
             term *= x / k
             total += term
             if term < total * 1e-17:
                 break
+        else:
+            raise XLError(NUM)  # not converged: parameters beyond this implementation's range
         p = _dpois_raw(a, x) * total
         return p, 1.0 - p
     b = x + 1.0 - a
     c = 1.0 / _FPMIN
     d = 1.0 / b
     h = d
-    for i in range(1, 100000):
+    for i in range(1, _MAX_TERMS):
         an = -i * (i - a)
         b += 2.0
         d = an * d + b
@@ -706,6 +714,8 @@ def _gamma_pq(a: float, x: float):
         h *= delta
         if abs(delta - 1.0) < 1e-16:
             break
+    else:
+        raise XLError(NUM)
     q = a * _dpois_raw(a, x) / x * (x * h)  # e^-x x^a / Gamma(a) * h
     return 1.0 - q, q
 
@@ -718,7 +728,7 @@ def _betacf(a: float, b: float, x: float) -> float:
         d = _FPMIN
     d = 1.0 / d
     h = d
-    for m in range(1, 100000):
+    for m in range(1, _MAX_TERMS):
         m2 = 2 * m
         aa = m * (b - m) * x / ((qam + m2) * (a + m2))
         d = 1.0 + aa * d
@@ -741,6 +751,8 @@ def _betacf(a: float, b: float, x: float) -> float:
         h *= delta
         if abs(delta - 1.0) < 1e-16:
             break
+    else:
+        raise XLError(NUM)
     return h
 
 
@@ -845,7 +857,7 @@ def _solve(pq, pdf, p, q, lo, hi, x0):
             raise XLError(NUM)
         hi = h
     x = x0 if lo < x0 < hi else 0.5 * (lo + hi)
-    for _ in range(500):
+    for _ in range(300):
         fx = f(x)
         if fx == 0.0:
             return x
@@ -1210,12 +1222,38 @@ def HYPGEOM_DIST(sample_s, number_sample, population_s, number_pop, cumulative):
     lo = max(0, n - N + M)
     if x < lo:
         return 0.0
-    if N <= 20000:  # exact: a ratio of integers, rounded once
+    hi = min(n, M)
+    terms = (x - lo + 1) if c else 1
+    if N <= 20000 and terms * N <= 2_000_000:  # exact: a ratio of integers, rounded once
         num = sum(math.comb(M, i) * math.comb(N - M, n - i) for i in (range(lo, x + 1) if c else (x,)))
         return num / math.comb(N, n)
     if not c:
         return _hypgeom_pmf(x, n, M, N)
-    return min(1.0, _psum(_hypgeom_pmf(i, n, M, N) for i in range(lo, x + 1)))
+    mode = (n + 1) * (M + 1) // (N + 2)
+    if x < mode:  # the lower tail, summed down from x until the terms no longer count
+        return min(1.0, _hypgeom_tail(x, -1, lo, n, M, N))
+    if x >= hi:
+        return 1.0
+    return max(0.0, 1.0 - _hypgeom_tail(x + 1, 1, hi, n, M, N))
+
+
+def _hypgeom_tail(start, step, end, n, M, N):
+    """Sum of P(X = i) from i = start towards end (step -1 or 1), away from the mode: the first
+    mass exactly, the next ones by the ratio P(i+1)/P(i) = (M-i)(n-i)/((i+1)(N-M-n+i+1)),
+    stopping when a term is below 1e-17 of the sum."""
+    t = _hypgeom_pmf(start, n, M, N)
+    terms = [t]
+    i = start
+    while i != end and t > 0:
+        if step > 0:
+            t *= (M - i) * (n - i) / ((i + 1.0) * (N - M - n + i + 1.0))
+        else:
+            t *= i * (N - M - n + i) / ((M - i + 1.0) * (n - i + 1.0))
+        i += step
+        terms.append(t)
+        if t < 1e-17 * terms[0]:
+            break
+    return math.fsum(terms)
 
 
 @fn("HYPGEOMDIST", 4, 4)
@@ -1245,14 +1283,17 @@ def WEIBULL_DIST(x, alpha, beta, cumulative):
     c = _bool(cumulative)
     if v < 0 or a <= 0 or b <= 0:
         raise XLError(NUM)
-    t = (v / b) ** a
+    try:
+        t = (v / b) ** a
+    except OverflowError:
+        t = math.inf
     if c:
         return -math.expm1(-t)
     if v == 0:
         if a < 1:
             raise XLError(NUM)
         return 1.0 / b if a == 1 else 0.0
-    return finite(a / b * (v / b) ** (a - 1) * math.exp(-t))
+    return finite(math.exp(math.log(a / b) + (a - 1) * math.log(v / b) - t))  # in logs: no inf*0
 
 
 _alias("WEIBULL", "WEIBULL.DIST")
@@ -1651,6 +1692,9 @@ def CHISQ_TEST(actual_range, expected_range):
     ra, ca = _shape(actual_range)
     if ra == 1 and ca == 1:
         raise XLError(NA)
+    for v in _cells(actual_range) + _cells(expected_range):  # the actual range's errors first
+        if v.__class__ is ExcelError:
+            raise XLError(v)
     xs, ys = _paired(actual_range, expected_range)
     if not xs:
         raise XLError(DIV0)

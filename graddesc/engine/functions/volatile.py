@@ -16,8 +16,7 @@ from graddesc.engine.values import DIV0, NA, NUM, REF, VALUE, ExcelError, XLErro
 # Their values change on every recalculation; `recalc` reports them (and the cells depending on
 # them) instead of comparing.  RAND and RANDBETWEEN give fixed values so that the rest of a
 # workbook is computed deterministically; NOW and TODAY read the clock.  OFFSET and INDIRECT
-# build references at run time, which a static dependency order cannot follow: not implemented
-# (#REF!), marked volatile.
+# (volatile in Excel, but reproducible) are reference functions: see reference.py.
 
 _EPOCH = _dt.datetime(1899, 12, 30)
 
@@ -43,13 +42,3 @@ def NOW():
 @fn("TODAY", 0, 0, volatile=True)
 def TODAY():
     return float((_dt.date.today() - _EPOCH.date()).days)
-
-
-@fn("OFFSET", 3, 5, volatile=True)
-def OFFSET(*args):
-    raise XLError(REF)
-
-
-@fn("INDIRECT", 1, 2, volatile=True)
-def INDIRECT(*args):
-    raise XLError(REF)

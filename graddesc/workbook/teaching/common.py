@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from graddesc.errors import InputError
 from graddesc.xlsx.model import Cell, Sheet
 
 
@@ -30,20 +29,12 @@ def put_lines(sh: Sheet, row: int, lines, col: int = 1) -> int:
     return row
 
 
-def number(v, where: str) -> float:
-    if isinstance(v, bool):
-        return float(v)
-    if isinstance(v, (int, float)):
-        return float(v)
-    raise InputError(f"{where} must be a number, got {v!r}")
-
-
-
-def settings(sh: Sheet, sheet: str, row: int, items) -> dict[str, str]:
-    """Named input cells one per row: label in A, value in B (yellow), what it is in C."""
+def settings(sh: Sheet, sheet: str, where, items) -> dict[str, str]:
+    """Named input cells at `where` (a layout.Settings), one per row: label in A, value in B (yellow),
+    what it is in C.  items: (name, label, value, note) in the layout's order."""
     names = {}
-    for i, (name, label, value, note) in enumerate(items):
-        r = row + i
+    for name, label, value, note in items:
+        r = where.row(name)
         sh.put(r, 1, Cell(label, "label"))
         sh.put(r, 2, Cell(value, "input", number_format="General", comment=f"named cell {name}: {note}"))
         sh.put(r, 3, Cell(f"{name}: {note}", "note"))

@@ -1,5 +1,6 @@
 """The global_min sheet: f(w) = w^2/10 + 3*sin(w); momentum from six starts, best of N, how local
-each minimum is; simulated annealing from one start; and numpy's value of each of its formulas."""
+each minimum is; simulated annealing from one start; and numpy's value of each of its formulas.
+Where each cell is: layout.GlobalMin."""
 
 from __future__ import annotations
 
@@ -8,14 +9,9 @@ import math
 import numpy as np
 
 from graddesc.optimizers import Optimizer
-from graddesc.workbook.layout import GLOBAL
-from graddesc.workbook.teaching.common import (
-    link,
-    number,
-    put,
-    put_lines,
-    settings,
-)
+from graddesc.workbook.data_sheet import cell_number
+from graddesc.workbook.layout import GLOBAL, GlobalMin
+from graddesc.workbook.teaching.common import link, put, put_lines, settings
 from graddesc.xlsx.model import Cell, Chart, Highlight, Series, Sheet, col_letter
 
 GM_STEPS = 300
@@ -28,16 +24,7 @@ GM_HYPERS = (("gm_lr", "lr", 0.05, "momentum descent: w <- w - lr*v"),
              ("gm_sa_step", "annealing: step", 3.0, "proposal = w + step * u, u random in [-1, 1]"))
 GM_SA_SEED = 7
 GM_GRID = (-16.0, 0.2, 161)  # first w, spacing, points
-GM_SET_ROW = 11
-GM_SUM_HEAD = 19
-GM_START_ROW, GM_END_W, GM_END_F, GM_SLOPE, GM_CURV, GM_BEST, GM_GAP, GM_WALL = range(20, 28)
-GM_BEST_F, GM_BEST_W = 29, 30
-GM_CHART_ROW = 32
-GM_HEAD = 55
-GM_START = 56
-GM_SA = 27  # u, r, T, proposal, f(proposal), accept, w, f(w), best w, best f
-GM_GRID_COL = 38  # w, f(w), then one helper per run (6 starts + annealing)
-GM_MARK_COL = GM_GRID_COL + 10  # chart helper: a vertical line at each run's end (w, f) pairs
+assert len(GM_STARTS) == GlobalMin.runs and tuple(h[0] for h in GM_HYPERS) == GlobalMin.settings.names
 GM_MARK_BOTTOM = -4.0
 F_TEXT = "f(w) = w^2/10 + 3*sin(w)"
 
@@ -54,22 +41,24 @@ def _f(w):
 
 
 def global_min_sheet(opts: list[Optimizer]) -> tuple[Sheet, dict[str, str]]:
+    G = GlobalMin
     sh = Sheet(GLOBAL)
     L = col_letter
-    k = len(GM_STARTS)
-    last = GM_START + GM_STEPS
+    k = G.runs
+    last = G.start + GM_STEPS
+    sa, grid, marks, summ = G.sa, G.grid, G.marks, G.summary
     sgdr = "adam_sgdr" in {o.name for o in opts}
     sh.put(1, 1, Cell(f"Local and global minima of {F_TEXT}: many starts, best of N, how local a minimum is", "title"))
     put_lines(sh, 2, [
         "Gradient descent only feels the local slope, so it stops in whichever valley it starts in. This f has five "
         "valleys between -16 and 16; the deepest (the global minimum) is near w = -1.47.",
-        f"Best of N (multi-start): the same momentum descent runs from {k} starts; row {GM_BEST} and the green column mark "
+        f"Best of N (multi-start): the same momentum descent runs from {k} starts; row {G.best} and the green column mark "
         "the lowest end. It finds the global minimum only if some start lies in its valley: more starts, more chances.",
-        f"How local is a minimum? Row {GM_GAP}: how much worse than the best end. Row {GM_WALL}: the wall = the highest f "
+        f"How local is a minimum? Row {G.gap}: how much worse than the best end. Row {G.wall}: the wall = the highest f "
         "between this end and the best end, minus f here; a low wall is escaped by a little more momentum or lr.",
-        f"Row {GM_CURV}: curvature f''(w) at the end (> 0 at a minimum; large = a narrow valley, small = a wide, flat one).",
+        f"Row {G.curv}: curvature f''(w) at the end (> 0 at a minimum; large = a narrow valley, small = a wide, flat one).",
         "Try: gm_momentum 0.9 - the run from 13 rolls over two walls into the deepest valley; 0.95 - most runs do.",
-        f"Simulated annealing (column {L(2 + k)}; its table from column {L(GM_SA)}): random proposals w + step*u; downhill "
+        f"Simulated annealing (column {G.summary.letter('run', k)}; its table from column {G.sa.letter('u')}): random proposals w + step*u; downhill "
         "is always taken, uphill with probability exp(-rise/T); T shrinks each step, so it jumps walls early and "
         "settles late.",
         "   It is random: u and r are seeded numbers; change them (or the start) and it may end in another valley.",
@@ -77,141 +66,146 @@ def global_min_sheet(opts: list[Optimizer]) -> tuple[Sheet, dict[str, str]]:
         "valleys: " + ("see the adam_sgdr sheet." if sgdr else "not in this workbook yet."),
     ])
     if sgdr:
-        sh.put(9, 14, Cell("adam_sgdr sheet", "link", link=link("adam_sgdr")))
-    names = settings(sh, GLOBAL, GM_SET_ROW, GM_HYPERS)
-    sh.put(GM_SET_ROW + len(GM_HYPERS), 1, Cell("momentum descent: v = momentum*v + f'(w), w = w - lr*v, "
-                                                "with f'(w) = w/5 + 3*cos(w); v = 0 at the start", "note"))
+        sh.put(*G.sgdr_link, Cell("adam_sgdr sheet", "link", link=link("adam_sgdr")))
+    names = settings(sh, GLOBAL, G.settings, GM_HYPERS)
+    sh.put(G.settings.next_row, 1, Cell("momentum descent: v = momentum*v + f'(w), w = w - lr*v, "
+                                        "with f'(w) = w/5 + 3*cos(w); v = 0 at the start", "note"))
     # summary
-    sh.put(GM_SUM_HEAD, 1, Cell("run", "header"))
-    labels = {GM_START_ROW: ("start w (edit me)", None), GM_END_W: ("end w", None), GM_END_F: ("f(end)", None),
-              GM_SLOPE: ("slope f'(end)", "f'(w) = w/5 + 3*cos(w): about 0 once a run has settled"),
-              GM_CURV: ("curvature f''(end)", "f''(w) = 0.2 - 3*sin(w): > 0 at a minimum, large = narrow valley"),
-              GM_BEST: ("best of the 6? (1 = yes)", "1 where f(end) is the lowest of the 6 starts"),
-              GM_GAP: ("worse than best by", "f(end) - the best f(end) of the 6 starts"),
-              GM_WALL: ("wall to the best valley", "highest f (on the grid, column "
-                        f"{L(GM_GRID_COL)}) between this end and the best end, minus f(end)")}
+    sh.put(G.summary_head, 1, Cell("run", "header"))
+    labels = {G.start_w: ("start w (edit me)", None), G.end_w: ("end w", None), G.end_f: ("f(end)", None),
+              G.slope: ("slope f'(end)", "f'(w) = w/5 + 3*cos(w): about 0 once a run has settled"),
+              G.curv: ("curvature f''(end)", "f''(w) = 0.2 - 3*sin(w): > 0 at a minimum, large = narrow valley"),
+              G.best: ("best of the 6? (1 = yes)", "1 where f(end) is the lowest of the 6 starts"),
+              G.gap: ("worse than best by", "f(end) - the best f(end) of the 6 starts"),
+              G.wall: ("wall to the best valley", "highest f (on the grid, column "
+                       f"{grid.letter('w')}) between this end and the best end, minus f(end)")}
     for r, (text, note) in labels.items():
         sh.put(r, 1, Cell(text, "label", comment=note))
-    sa_w, sa_f = L(GM_SA + 8), L(GM_SA + 9)  # annealing: best seen
-    fr = f"$B${GM_END_F}:${L(1 + k)}${GM_END_F}"
+    first, lastrun = summ.letter("run", 0), summ.letter("run", k - 1)  # the momentum runs, not annealing
+    fr = f"${first}${G.end_f}:${lastrun}${G.end_f}"
+    bf, bw = f"${L(G.best_f.col)}${G.best_f.row}", f"${L(G.best_w.col)}${G.best_w.row}"
     for j in range(k + 1):
-        col = 2 + j
+        col = summ.col("run", j)
         c = L(col)
         if j < k:
-            wcol, fcol = L(2 + 4 * j + 2), L(2 + 4 * j + 3)
-            sh.put(GM_SUM_HEAD, col, Cell(f"start {j + 1}", "header"))
-            sh.put(GM_START_ROW, col, Cell(GM_STARTS[j], "input", comment=f"named cell gm_start_{j + 1}"))
-            names[f"gm_start_{j + 1}"] = f"{GLOBAL}!${c}${GM_START_ROW}"
+            wcol, fcol = G.momentum[j].letter("w"), G.momentum[j].letter("f")
+            sh.put(G.summary_head, col, Cell(f"start {j + 1}", "header"))
+            sh.put(G.start_w, col, Cell(GM_STARTS[j], "input", comment=f"named cell gm_start_{j + 1}"))
+            names[f"gm_start_{j + 1}"] = f"{GLOBAL}!${c}${G.start_w}"
         else:
-            wcol, fcol = sa_w, sa_f
-            sh.put(GM_SUM_HEAD, col, Cell("annealing", "header", comment="simulated annealing: the best w it saw"))
-            sh.put(GM_START_ROW, col, "=gm_sa_start")
-        sh.put(GM_END_W, col, Cell(f"={wcol}{last}", number_format="0.000"))
-        sh.put(GM_END_F, col, Cell(f"={fcol}{last}", "result", "0.000"))
-        sh.put(GM_SLOPE, col, Cell(f"={c}{GM_END_W}/5+3*COS({c}{GM_END_W})", number_format="0.0000"))
-        sh.put(GM_CURV, col, Cell(f"=0.2-3*SIN({c}{GM_END_W})", number_format="0.00"))
+            wcol, fcol = sa.letter("best_w"), sa.letter("best_f")  # annealing: the best seen
+            sh.put(G.summary_head, col, Cell("annealing", "header", comment="simulated annealing: the best w it saw"))
+            sh.put(G.start_w, col, "=gm_sa_start")
+        sh.put(G.end_w, col, Cell(f"={wcol}{last}", number_format="0.000"))
+        sh.put(G.end_f, col, Cell(f"={fcol}{last}", "result", "0.000"))
+        sh.put(G.slope, col, Cell(f"={c}{G.end_w}/5+3*COS({c}{G.end_w})", number_format="0.0000"))
+        sh.put(G.curv, col, Cell(f"=0.2-3*SIN({c}{G.end_w})", number_format="0.00"))
         if j < k:
-            sh.put(GM_BEST, col, f"=IF({c}{GM_END_F}=MIN({fr}),1,0)")
-        sh.put(GM_GAP, col, Cell(f"={c}{GM_END_F}-$B${GM_BEST_F}", number_format="0.000"))
-        h = L(GM_GRID_COL + 2 + j)
-        sh.put(GM_WALL, col, Cell(f"=MAX({h}{GM_START}:{h}{GM_START + GM_GRID[2] - 1},{c}{GM_END_F})-{c}{GM_END_F}",
-                                  number_format="0.000"))
-    sh.put(GM_BEST_F, 1, Cell("best f of the 6", "label"))
-    sh.put(GM_BEST_F, 2, Cell(f"=MIN({fr})", "result", "0.000"))
-    sh.put(GM_BEST_W, 1, Cell("its end w", "label"))
-    br = f"$B${GM_BEST}:${L(1 + k)}${GM_BEST}"
-    sh.put(GM_BEST_W, 2, Cell(f"=SUMPRODUCT({br},$B${GM_END_W}:${L(1 + k)}${GM_END_W})/SUM({br})", "result", "0.000"))
-    sh.highlights.append(Highlight(f"B{GM_START_ROW}:{L(1 + k)}{GM_WALL}", f"B${GM_BEST}=1", fill="C6EFCE"))
+            sh.put(G.best, col, f"=IF({c}{G.end_f}=MIN({fr}),1,0)")
+        sh.put(G.gap, col, Cell(f"={c}{G.end_f}-{bf}", number_format="0.000"))
+        h = grid.letter("wall", j)
+        sh.put(G.wall, col, Cell(f"=MAX({h}{G.start}:{h}{G.start + GM_GRID[2] - 1},{c}{G.end_f})-{c}{G.end_f}",
+                                 number_format="0.000"))
+    sh.put(G.best_f.row, G.best_f.col - 1, Cell("best f of the 6", "label"))
+    sh.put(*G.best_f, Cell(f"=MIN({fr})", "result", "0.000"))
+    sh.put(G.best_w.row, G.best_w.col - 1, Cell("its end w", "label"))
+    br = f"${first}${G.best}:${lastrun}${G.best}"
+    sh.put(*G.best_w, Cell(f"=SUMPRODUCT({br},${first}${G.end_w}:${lastrun}${G.end_w})/SUM({br})", "result", "0.000"))
+    sh.highlights.append(Highlight(f"{first}{G.start_w}:{lastrun}{G.wall}", f"{first}${G.best}=1", fill="C6EFCE"))
     # step table
-    sh.put(GM_HEAD, 1, Cell("step t", "header"))
-    sh.put(GM_START, 1, Cell(0, "start"))
-    for j in range(k):
-        base = 2 + 4 * j
-        sh.put(GM_HEAD - 1, base, Cell(f"start {j + 1}: from gm_start_{j + 1}", "label"))
-        for d, (h, note) in enumerate((("f'(w)", "slope at the previous row's w: w/5 + 3*cos(w)"),
-                                       ("v", "velocity: momentum*v + f'(w)"), ("w", "w - lr*v"),
-                                       ("f(w)", "w^2/10 + 3*sin(w)"))):
-            sh.put(GM_HEAD, base + d, Cell(f"{h} ({j + 1})", "header", comment=note))
-        g, v, w, f = (L(base + d) for d in range(4))
-        sh.put(GM_START, base + 1, Cell(0.0, "start"))
-        sh.put(GM_START, base + 2, Cell(f"={L(2 + j)}${GM_START_ROW}", "start", "0.000"))
-        sh.put(GM_START, base + 3, Cell("=" + _f(f"{w}{GM_START}"), "start", "0.000"))
+    sh.put(G.head, G.t_col, Cell("step t", "header"))
+    sh.put(G.start, G.t_col, Cell(0, "start"))
+    for j, blk in enumerate(G.momentum):
+        sh.put(G.head - 1, blk.first, Cell(f"start {j + 1}: from gm_start_{j + 1}", "label"))
+        for key, h, note in (("g", "f'(w)", "slope at the previous row's w: w/5 + 3*cos(w)"),
+                             ("v", "v", "velocity: momentum*v + f'(w)"), ("w", "w", "w - lr*v"),
+                             ("f", "f(w)", "w^2/10 + 3*sin(w)")):
+            sh.put(G.head, blk.col(key), Cell(f"{h} ({j + 1})", "header", comment=note))
+        g, v, w = blk.letter("g"), blk.letter("v"), blk.letter("w")
+        sh.put(G.start, blk.col("v"), Cell(0.0, "start"))
+        sh.put(G.start, blk.col("w"), Cell(f"={summ.letter('run', j)}${G.start_w}", "start", "0.000"))
+        sh.put(G.start, blk.col("f"), Cell("=" + _f(f"{w}{G.start}"), "start", "0.000"))
         for t in range(1, GM_STEPS + 1):
-            r, rp = GM_START + t, GM_START + t - 1
-            sh.put(r, base, Cell(f"={w}{rp}/5+3*COS({w}{rp})", number_format="0.000"))
-            sh.put(r, base + 1, Cell(f"=gm_momentum*{v}{rp}+{g}{r}", number_format="0.000"))
-            sh.put(r, base + 2, Cell(f"={w}{rp}-gm_lr*{v}{r}", number_format="0.000"))
-            sh.put(r, base + 3, Cell("=" + _f(f"{w}{r}"), number_format="0.000"))
+            r, rp = G.start + t, G.start + t - 1
+            sh.put(r, blk.col("g"), Cell(f"={w}{rp}/5+3*COS({w}{rp})", number_format="0.000"))
+            sh.put(r, blk.col("v"), Cell(f"=gm_momentum*{v}{rp}+{g}{r}", number_format="0.000"))
+            sh.put(r, blk.col("w"), Cell(f"={w}{rp}-gm_lr*{v}{r}", number_format="0.000"))
+            sh.put(r, blk.col("f"), Cell("=" + _f(f"{w}{r}"), number_format="0.000"))
     u, rnd = gm_random()
-    sh.put(GM_HEAD - 1, GM_SA, Cell("simulated annealing from w = gm_sa_start", "label"))
-    sa_heads = (("u", "random in [-1, 1] (seeded; edit me)"), ("r", "random in [0, 1) (seeded; edit me)"),
-                ("T", "temperature gm_sa_t0 * gm_sa_cooling^(t-1)"), ("w'", "proposal w + gm_sa_step*u"),
-                ("f(w')", "f at the proposal"), ("accept?", "1 if r < exp(-max(0, f(w') - f(w))/T): always downhill"),
-                ("w", "w' if accepted, else w"), ("f(w)", "f(w)"), ("best w", "the w with the lowest f so far"),
-                ("best f", "the lowest f so far"))
-    for d, (h, note) in enumerate(sa_heads):
-        sh.put(GM_HEAD, GM_SA + d, Cell(h, "header", comment=note))
-    U, R, T, P, FP, A, W, FW, BW, BF = (L(GM_SA + d) for d in range(10))
-    sh.put(GM_START, GM_SA + 6, Cell("=gm_sa_start", "start", "0.000"))
-    sh.put(GM_START, GM_SA + 7, Cell("=" + _f(f"{W}{GM_START}"), "start", "0.000"))
-    sh.put(GM_START, GM_SA + 8, Cell(f"={W}{GM_START}", "start", "0.000"))
-    sh.put(GM_START, GM_SA + 9, Cell(f"={FW}{GM_START}", "start", "0.000"))
+    sh.put(G.head - 1, sa.first, Cell("simulated annealing from w = gm_sa_start", "label"))
+    sa_heads = (("u", "u", "random in [-1, 1] (seeded; edit me)"), ("r", "r", "random in [0, 1) (seeded; edit me)"),
+                ("T", "T", "temperature gm_sa_t0 * gm_sa_cooling^(t-1)"), ("prop", "w'", "proposal w + gm_sa_step*u"),
+                ("fprop", "f(w')", "f at the proposal"),
+                ("accept", "accept?", "1 if r < exp(-max(0, f(w') - f(w))/T): always downhill"),
+                ("w", "w", "w' if accepted, else w"), ("f", "f(w)", "f(w)"),
+                ("best_w", "best w", "the w with the lowest f so far"), ("best_f", "best f", "the lowest f so far"))
+    for key, h, note in sa_heads:
+        sh.put(G.head, sa.col(key), Cell(h, "header", comment=note))
+    U, R, T, P, FP, A, W, FW, BW, BF = (sa.letter(key) for key, _, _ in sa_heads)
+    tl = L(G.t_col)
+    sh.put(G.start, sa.col("w"), Cell("=gm_sa_start", "start", "0.000"))
+    sh.put(G.start, sa.col("f"), Cell("=" + _f(f"{W}{G.start}"), "start", "0.000"))
+    sh.put(G.start, sa.col("best_w"), Cell(f"={W}{G.start}", "start", "0.000"))
+    sh.put(G.start, sa.col("best_f"), Cell(f"={FW}{G.start}", "start", "0.000"))
     for t in range(1, GM_STEPS + 1):
-        r, rp = GM_START + t, GM_START + t - 1
-        sh.put(r, 1, t)
-        sh.put(r, GM_SA, float(u[t - 1]))
-        sh.put(r, GM_SA + 1, float(rnd[t - 1]))
-        sh.put(r, GM_SA + 2, Cell(f"=gm_sa_t0*gm_sa_cooling^(A{r}-1)", number_format="0.000"))
-        sh.put(r, GM_SA + 3, Cell(f"={W}{rp}+gm_sa_step*{U}{r}", number_format="0.000"))
-        sh.put(r, GM_SA + 4, Cell("=" + _f(f"{P}{r}"), number_format="0.000"))
-        sh.put(r, GM_SA + 5, f"=IF({R}{r}<EXP(-MAX(0,{FP}{r}-{FW}{rp})/{T}{r}),1,0)")
-        sh.put(r, GM_SA + 6, Cell(f"=IF({A}{r}=1,{P}{r},{W}{rp})", number_format="0.000"))
-        sh.put(r, GM_SA + 7, Cell(f"=IF({A}{r}=1,{FP}{r},{FW}{rp})", number_format="0.000"))
-        sh.put(r, GM_SA + 8, Cell(f"=IF({FW}{r}<{BF}{rp},{W}{r},{BW}{rp})", number_format="0.000"))
-        sh.put(r, GM_SA + 9, Cell(f"=MIN({BF}{rp},{FW}{r})", number_format="0.000"))
+        r, rp = G.start + t, G.start + t - 1
+        sh.put(r, G.t_col, t)
+        sh.put(r, sa.col("u"), float(u[t - 1]))
+        sh.put(r, sa.col("r"), float(rnd[t - 1]))
+        sh.put(r, sa.col("T"), Cell(f"=gm_sa_t0*gm_sa_cooling^({tl}{r}-1)", number_format="0.000"))
+        sh.put(r, sa.col("prop"), Cell(f"={W}{rp}+gm_sa_step*{U}{r}", number_format="0.000"))
+        sh.put(r, sa.col("fprop"), Cell("=" + _f(f"{P}{r}"), number_format="0.000"))
+        sh.put(r, sa.col("accept"), f"=IF({R}{r}<EXP(-MAX(0,{FP}{r}-{FW}{rp})/{T}{r}),1,0)")
+        sh.put(r, sa.col("w"), Cell(f"=IF({A}{r}=1,{P}{r},{W}{rp})", number_format="0.000"))
+        sh.put(r, sa.col("f"), Cell(f"=IF({A}{r}=1,{FP}{r},{FW}{rp})", number_format="0.000"))
+        sh.put(r, sa.col("best_w"), Cell(f"=IF({FW}{r}<{BF}{rp},{W}{r},{BW}{rp})", number_format="0.000"))
+        sh.put(r, sa.col("best_f"), Cell(f"=MIN({BF}{rp},{FW}{r})", number_format="0.000"))
     # grid of f and the wall helpers
-    gw, gf = L(GM_GRID_COL), L(GM_GRID_COL + 1)
-    sh.put(GM_HEAD - 1, GM_GRID_COL, Cell("f on a grid, for the chart and the walls (row "
-                                          f"{GM_WALL})", "label"))
-    sh.put(GM_HEAD, GM_GRID_COL, Cell("grid w", "header"))
-    sh.put(GM_HEAD, GM_GRID_COL + 1, Cell("f(w)", "header"))
+    gw, gf = grid.letter("w"), grid.letter("f")
+    sh.put(G.head - 1, grid.first, Cell("f on a grid, for the chart and the walls (row "
+                                        f"{G.wall})", "label"))
+    sh.put(G.head, grid.col("w"), Cell("grid w", "header"))
+    sh.put(G.head, grid.col("f"), Cell("f(w)", "header"))
     for j in range(k + 1):
-        sh.put(GM_HEAD, GM_GRID_COL + 2 + j, Cell(
+        sh.put(G.head, grid.col("wall", j), Cell(
             f"wall {j + 1 if j < k else 'SA'}", "header",
             comment="f on the grid where w lies between this run's end and the best end, else empty; "
-                    f"the wall (row {GM_WALL}) is the MAX of this column minus f(end)"))
+                    f"the wall (row {G.wall}) is the MAX of this column minus f(end)"))
     w0, dw, npts = GM_GRID
     for i in range(npts):
-        r = GM_START + i
-        sh.put(r, GM_GRID_COL, round(w0 + dw * i, 10))
-        sh.put(r, GM_GRID_COL + 1, Cell("=" + _f(f"{gw}{r}"), number_format="0.000"))
+        r = G.start + i
+        sh.put(r, grid.col("w"), round(w0 + dw * i, 10))
+        sh.put(r, grid.col("f"), Cell("=" + _f(f"{gw}{r}"), number_format="0.000"))
         for j in range(k + 1):
-            e = f"{L(2 + j)}${GM_END_W}"
-            sh.put(r, GM_GRID_COL + 2 + j,
-                   f'=IF(AND({gw}{r}>=MIN({e},$B${GM_BEST_W}),{gw}{r}<=MAX({e},$B${GM_BEST_W})),{gf}{r},"")')
+            e = f"{summ.letter('run', j)}${G.end_w}"
+            sh.put(r, grid.col("wall", j),
+                   f'=IF(AND({gw}{r}>=MIN({e},{bw}),{gw}{r}<=MAX({e},{bw})),{gf}{r},"")')
     # chart helper: each run's end as a vertical line from GM_MARK_BOTTOM up to f(end)
-    mw, mf = L(GM_MARK_COL), L(GM_MARK_COL + 1)
-    sh.put(GM_HEAD, GM_MARK_COL, Cell("end w", "header", comment="chart helper: each run's end, twice"))
-    sh.put(GM_HEAD, GM_MARK_COL + 1, Cell("line", "header", comment=f"chart helper: {GM_MARK_BOTTOM:g}, then f(end)"))
+    sh.put(G.head, marks.col("w"), Cell("end w", "header", comment="chart helper: each run's end, twice"))
+    sh.put(G.head, marks.col("line"), Cell("line", "header", comment=f"chart helper: {GM_MARK_BOTTOM:g}, then f(end)"))
     for j in range(k + 1):
-        r = GM_START + 2 * j
+        r = _mark_row(j)
         for rr in (r, r + 1):
-            sh.put(rr, GM_MARK_COL, f"={L(2 + j)}${GM_END_W}")
-        sh.put(r, GM_MARK_COL + 1, GM_MARK_BOTTOM)
-        sh.put(r + 1, GM_MARK_COL + 1, f"={L(2 + j)}${GM_END_F}")
-    grid_rows = (GM_START, GM_START + npts - 1)
-    marks = [Series(f"end {j + 1}" if j < k else "end SA", GM_MARK_COL + 1, GM_MARK_COL, GM_START + 2 * j,
-                    GM_START + 2 * j + 1) for j in range(k + 1)]
-    sh.charts.append(Chart("f(w) and where each run ends (vertical lines)", f"A{GM_CHART_ROW}",
-                           [Series("f(w)", GM_GRID_COL + 1, GM_GRID_COL, *grid_rows)] + marks, x_title="w",
+            sh.put(rr, marks.col("w"), f"={summ.letter('run', j)}${G.end_w}")
+        sh.put(r, marks.col("line"), GM_MARK_BOTTOM)
+        sh.put(r + 1, marks.col("line"), f"={summ.letter('run', j)}${G.end_f}")
+    grid_rows = (G.start, G.start + npts - 1)
+    ends = [Series(f"end {j + 1}" if j < k else "end SA", marks.col("line"), marks.col("w"), _mark_row(j),
+                   _mark_row(j) + 1) for j in range(k + 1)]
+    sh.charts.append(Chart("f(w) and where each run ends (vertical lines)", G.f_chart.addr,
+                           [Series("f(w)", grid.col("f"), grid.col("w"), *grid_rows)] + ends, x_title="w",
                            y_title="f(w)", width_cm=20, height_cm=10))
-    ws = [Series(f"start {GM_STARTS[j]:g}", 2 + 4 * j + 2, 1, GM_START, last) for j in range(k)]
-    ws.append(Series("annealing", GM_SA + 6, 1, GM_START, last))
-    sh.charts.append(Chart("w per step: each run settles in a valley", f"J{GM_CHART_ROW}", ws, y_title="w",
+    ws = [Series(f"start {GM_STARTS[j]:g}", G.momentum[j].col("w"), G.t_col, G.start, last) for j in range(k)]
+    ws.append(Series("annealing", sa.col("w"), G.t_col, G.start, last))
+    sh.charts.append(Chart("w per step: each run settles in a valley", G.w_chart.addr, ws, y_title="w",
                            width_cm=18, height_cm=10))
-    sh.widths = {"A": 22, **{L(c): 10 for c in range(2, GM_MARK_COL + 2)}}
+    sh.widths = {"A": 22, **{L(c): 10 for c in range(summ.first, marks.end)}}
     return sh, names
 
+
+def _mark_row(j: int) -> int:
+    """First of the two rows of run j's vertical line in the chart helper."""
+    return GlobalMin.start + 2 * j
 
 
 def fw(w: float) -> float:
@@ -256,73 +250,75 @@ def gm_annealing(w0, t0, cooling, step, u, r):
 
 
 def _gm_inputs(read):
-    hp = {name: number(read(GLOBAL, f"B{GM_SET_ROW + i}"), name) for i, (name, *_) in enumerate(GM_HYPERS)}
-    starts = [number(read(GLOBAL, f"{col_letter(2 + j)}{GM_START_ROW}"), f"gm_start_{j + 1}")
-              for j in range(len(GM_STARTS))]
-    U, R = col_letter(GM_SA), col_letter(GM_SA + 1)
-    u = [number(read(GLOBAL, f"{U}{GM_START + t}"), f"{GLOBAL}!{U}{GM_START + t}") for t in range(1, GM_STEPS + 1)]
-    r = [number(read(GLOBAL, f"{R}{GM_START + t}"), f"{GLOBAL}!{R}{GM_START + t}") for t in range(1, GM_STEPS + 1)]
-    gw = col_letter(GM_GRID_COL)
-    grid = [number(read(GLOBAL, f"{gw}{GM_START + i}"), f"{GLOBAL}!{gw}{GM_START + i}") for i in range(GM_GRID[2])]
+    G = GlobalMin
+    hp = {name: cell_number(read, GLOBAL, G.settings.addr(name)) for name in G.settings.names}
+    starts = [cell_number(read, GLOBAL, f"{G.summary.letter('run', j)}{G.start_w}") for j in range(G.runs)]
+    U, R = G.sa.letter("u"), G.sa.letter("r")
+    u = [cell_number(read, GLOBAL, f"{U}{G.start + t}") for t in range(1, GM_STEPS + 1)]
+    r = [cell_number(read, GLOBAL, f"{R}{G.start + t}") for t in range(1, GM_STEPS + 1)]
+    gw = G.grid.letter("w")
+    grid = [cell_number(read, GLOBAL, f"{gw}{G.start + i}") for i in range(GM_GRID[2])]
     return hp, starts, u, r, grid
 
 
 def gm_expected(read, floats: dict, texts: dict) -> None:
-    hp, starts, u, rnd, grid = _gm_inputs(read)
-    L = col_letter
+    G = GlobalMin
+    sa, grid, marks, summ = G.sa, G.grid, G.marks, G.summary
+    hp, starts, u, rnd, grid_w = _gm_inputs(read)
     k = len(starts)
     ends_w, ends_f = [], []
     for j, w0 in enumerate(starts):
-        base = 2 + 4 * j
+        blk = G.momentum[j]
         arr = gm_momentum_run(w0, hp["gm_lr"], hp["gm_momentum"])
-        put(floats, f"{L(base + 2)}{GM_START}", w0)
-        put(floats, f"{L(base + 3)}{GM_START}", fw(w0))
+        put(floats, f"{blk.letter('w')}{G.start}", w0)
+        put(floats, f"{blk.letter('f')}{G.start}", fw(w0))
         for t in range(GM_STEPS):
-            for d in range(4):
-                put(floats, f"{L(base + d)}{GM_START + 1 + t}", arr[t, d])
+            for d, key in enumerate(("g", "v", "w", "f")):
+                put(floats, f"{blk.letter(key)}{G.start + 1 + t}", arr[t, d])
         ends_w.append(arr[-1, 2])
         ends_f.append(arr[-1, 3])
-    sa = gm_annealing(hp["gm_sa_start"], hp["gm_sa_t0"], hp["gm_sa_cooling"], hp["gm_sa_step"], u, rnd)
+    run_sa = gm_annealing(hp["gm_sa_start"], hp["gm_sa_t0"], hp["gm_sa_cooling"], hp["gm_sa_step"], u, rnd)
     w0 = hp["gm_sa_start"]
-    for d, v in ((6, w0), (7, fw(w0)), (8, w0), (9, fw(w0))):
-        put(floats, f"{L(GM_SA + d)}{GM_START}", v)
+    for key, v in (("w", w0), ("f", fw(w0)), ("best_w", w0), ("best_f", fw(w0))):
+        put(floats, f"{sa.letter(key)}{G.start}", v)
+    sa_keys = ("T", "prop", "fprop", "accept", "w", "f", "best_w", "best_f")  # gm_annealing's columns
     for t in range(GM_STEPS):
-        for d in range(8):
-            put(floats, f"{L(GM_SA + 2 + d)}{GM_START + 1 + t}", sa[t, d])
-    ends_w.append(sa[-1, 6])
-    ends_f.append(sa[-1, 7])
+        for d, key in enumerate(sa_keys):
+            put(floats, f"{sa.letter(key)}{G.start + 1 + t}", run_sa[t, d])
+    ends_w.append(run_sa[-1, 6])
+    ends_f.append(run_sa[-1, 7])
     best_f = min(ends_f[:k])
     is_best = [1.0 if f == best_f else 0.0 for f in ends_f[:k]]
     best_w = sum((b * w for b, w in zip(is_best, ends_w[:k])), 0.0) / sum(is_best, 0.0)
-    put(floats, f"B{GM_BEST_F}", best_f)
-    put(floats, f"B{GM_BEST_W}", best_w)
-    put(floats, f"{L(2 + k)}{GM_START_ROW}", hp["gm_sa_start"])
-    grid_f = [fw(w) for w in grid]
+    put(floats, G.best_f.addr, best_f)
+    put(floats, G.best_w.addr, best_w)
+    put(floats, f"{summ.letter('run', k)}{G.start_w}", hp["gm_sa_start"])
+    grid_f = [fw(w) for w in grid_w]
     for j in range(k + 1):
-        c = L(2 + j)
+        c = summ.letter("run", j)
         we, fe = ends_w[j], ends_f[j]
-        put(floats, f"{c}{GM_END_W}", we)
-        put(floats, f"{c}{GM_END_F}", fe)
-        put(floats, f"{c}{GM_SLOPE}", dfw(we))
-        put(floats, f"{c}{GM_CURV}", 0.2 - 3 * math.sin(we))
+        put(floats, f"{c}{G.end_w}", we)
+        put(floats, f"{c}{G.end_f}", fe)
+        put(floats, f"{c}{G.slope}", dfw(we))
+        put(floats, f"{c}{G.curv}", 0.2 - 3 * math.sin(we))
         if j < k:
-            put(floats, f"{c}{GM_BEST}", is_best[j])
-        put(floats, f"{c}{GM_GAP}", fe - best_f)
+            put(floats, f"{c}{G.best}", is_best[j])
+        put(floats, f"{c}{G.gap}", fe - best_f)
         lo, hi = min(we, best_w), max(we, best_w)
-        h = L(GM_GRID_COL + 2 + j)
+        h = grid.letter("wall", j)
         inside = []
-        for i, (gw, gf) in enumerate(zip(grid, grid_f)):
-            addr = f"{h}{GM_START + i}"
+        for i, (gw, gf) in enumerate(zip(grid_w, grid_f)):
+            addr = f"{h}{G.start + i}"
             if lo <= gw <= hi:
                 put(floats, addr, gf)
                 inside.append(gf)
             else:
                 texts[addr] = ""
-        put(floats, f"{c}{GM_WALL}", max(inside + [fe]) - fe)
+        put(floats, f"{c}{G.wall}", max(inside + [fe]) - fe)
     for i, gf in enumerate(grid_f):
-        put(floats, f"{L(GM_GRID_COL + 1)}{GM_START + i}", gf)
+        put(floats, f"{grid.letter('f')}{G.start + i}", gf)
     for j in range(k + 1):
-        r = GM_START + 2 * j
-        put(floats, f"{L(GM_MARK_COL)}{r}", ends_w[j])
-        put(floats, f"{L(GM_MARK_COL)}{r + 1}", ends_w[j])
-        put(floats, f"{L(GM_MARK_COL + 1)}{r + 1}", ends_f[j])
+        r = _mark_row(j)
+        put(floats, f"{marks.letter('w')}{r}", ends_w[j])
+        put(floats, f"{marks.letter('w')}{r + 1}", ends_w[j])
+        put(floats, f"{marks.letter('line')}{r + 1}", ends_f[j])

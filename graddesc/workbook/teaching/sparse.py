@@ -1,18 +1,14 @@
 """The sparse sheet: y = a*x + c*z + b with z rarely non-zero; SGD and Adagrad side by side, the
 accumulated g^2 and effective lr per parameter (what "infrequent" means), and numpy's value of each
-of its formulas."""
+of its formulas.  Where each cell is: layout.Sparse."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from graddesc.workbook.layout import SPARSE
-from graddesc.workbook.teaching.common import (
-    number,
-    put,
-    put_lines,
-    settings,
-)
+from graddesc.workbook.data_sheet import cell_number
+from graddesc.workbook.layout import SPARSE, Sparse
+from graddesc.workbook.teaching.common import put, put_lines, settings
 from graddesc.xlsx.model import Cell, Chart, Series, Sheet, col_letter
 
 SP_SEED = 3
@@ -29,17 +25,7 @@ SP_HYPERS = (("sparse_sgd_lr", "SGD lr", 0.02, "SGD's one learning rate for a, c
              ("sparse_start_a", "start a", 0.0, "a at step 0 (both runs)"),
              ("sparse_start_c", "start c", 0.0, "c at step 0 (both runs)"),
              ("sparse_start_b", "start b", 0.0, "b at step 0 (both runs)"))
-SP_SET_ROW = 12
-SP_SUM_HEAD = 20
-SP_CHART_ROW = 25
-SP_HEAD = 47
-SP_START = 48
-SP_PARAMS = ("a", "c", "b")  # order of the parameters in every block; features x, z, 1
-# step table columns
-SP_T, SP_EP, SP_X, SP_Z, SP_Y = 1, 2, 3, 4, 5
-SP_SGD = 6  # error, g_a, g_c, g_b, a, c, b
-SP_ADA = 13  # error, g_a, g_c, g_b, sum x3, eff x3, a c b, nonzero x3
-SP_DATA = 30  # sample, x, z, y
+assert tuple(h[0] for h in SP_HYPERS) == Sparse.settings.names
 
 
 def sparse_data():
@@ -53,23 +39,24 @@ def sparse_data():
 
 
 def sparse_sheet() -> tuple[Sheet, dict[str, str]]:
+    S = Sparse
     sh = Sheet(SPARSE)
     x, z, y = sparse_data()
     n = SP_N
     steps = n * SP_EPOCHS
-    last = SP_START + steps
-    L = col_letter
-    sum_rows = {p: SP_SUM_HEAD + 1 + i for i, p in enumerate(SP_PARAMS)}
+    last = S.start + steps
+    sgd, ada, st, data, summ = S.sgd, S.ada, S.steps, S.data, S.summary
     sh.put(1, 1, Cell("Sparse features: what 'infrequent' means for Adagrad, and why big gradients get small steps",
                       "title"))
     put_lines(sh, 2, [
         ("Q1: 'Adagrad gives larger updates to infrequent parameters' - what does infrequent mean?", "label"),
         f"Model y = a*x + c*z + b. x is a number 1..5 on every sample; z is 1 on only {SP_RARE} of the {n} samples, 0 "
-        f"elsewhere (data: column {L(SP_DATA + 1)} onwards). SGD and Adagrad fit it side by side, one sample per step.",
+        f"elsewhere (data: column {S.data.letter('x')} onwards). SGD and Adagrad fit it side by side, one sample per step.",
         "On a sample with z = 0 the gradient of c is exactly 0 (de/dc = z * de/db): c is not updated and its sum of g^2 "
         "does not grow. That is 'infrequent': a parameter whose gradient is zero on most steps.",
         "Adagrad's sum of g^2 = start sum + (steps with g≠0) x (mean g^2 on those steps): how often AND how big both count. "
-        "c and b have the same feature size (1), so only frequency differs: c keeps the larger effective lr (column J).",
+        f"c and b have the same feature size (1), so only frequency differs: c keeps the larger effective lr (column "
+        f"{S.summary.letter('eff_ratio')}).",
         ("Q2: 'big gradients shrink the learning rate most - but big gradients mean far from the optimum?'", "label"),
         "Adagrad's step is lr * g / sqrt(sum of g^2). On step 1 that is lr * g / |g| = lr * sign(g): the size of g "
         "cancels. The step is scale-free: about lr per step for every parameter, whatever the units of its feature.",
@@ -78,7 +65,7 @@ def sparse_sheet() -> tuple[Sheet, dict[str, str]]:
         "The same on the main problem: on the adagrad sheet the 'effective lr' column is far smaller for a (x up to 100) "
         "than for b. Try: sparse_sgd_lr 0.04, or set z = 1 on more samples and watch c's effective lr fall.",
     ])
-    names = settings(sh, SPARSE, SP_SET_ROW, SP_HYPERS)
+    names = settings(sh, SPARSE, S.settings, SP_HYPERS)
     # summary table
     heads = ["parameter", "its feature", "true value", "SGD final", "Adagrad final", "steps g≠0",
              "sum g^2", "mean g^2", "eff. lr now", "eff. lr / a's"]
@@ -87,23 +74,24 @@ def sparse_sheet() -> tuple[Sheet, dict[str, str]]:
              "(sum of g^2 - start sum) / steps with g≠0: the typical size of g^2 when it is not 0",
              "Adagrad's effective lr = lr / (sqrt(sum g^2) + eps) after the last step",
              "effective lr of this parameter / effective lr of a"]
-    sh.heights[SP_SUM_HEAD] = 31  # "Adagrad final" wraps to two lines
+    sh.heights[S.summary_head] = 31  # "Adagrad final" wraps to two lines
     for j, (h, note) in enumerate(zip(heads, notes)):
-        sh.put(SP_SUM_HEAD, 1 + j, Cell(h, "header", comment=note))
+        sh.put(S.summary_head, summ.first + j, Cell(h, "header", comment=note))
     features = ("x, every sample", "z, rare", "1, every sample")
-    for i, p in enumerate(SP_PARAMS):
-        r = sum_rows[p]
-        sh.put(r, 1, Cell(p, "label"))
-        sh.put(r, 2, Cell(features[i], "text"))
-        sh.put(r, 3, SP_TRUE[i])
-        sh.put(r, 4, Cell(f"={L(SP_SGD + 4 + i)}{last}", "result", "0.0000"))
-        sh.put(r, 5, Cell(f"={L(SP_ADA + 10 + i)}{last}", "result", "0.0000"))
-        nz = L(SP_ADA + 13 + i)
-        sh.put(r, 6, Cell(f"=SUM({nz}{SP_START + 1}:{nz}{last})", number_format="0"))
-        sh.put(r, 7, Cell(f"={L(SP_ADA + 4 + i)}{last}", number_format="0.0"))
-        sh.put(r, 8, Cell(f"=IF(F{r}=0,0,(G{r}-sparse_init_acc)/F{r})", number_format="0.00"))
-        sh.put(r, 9, Cell(f"={L(SP_ADA + 7 + i)}{last}", "result", "0.00000"))
-        sh.put(r, 10, Cell(f"=I{r}/I${sum_rows['a']}", "result", "0.0"))
+    F, G, I_ = summ.letter("nonzero"), summ.letter("sum"), summ.letter("eff")
+    for i, p in enumerate(S.params):
+        r = S.summary_row(p)
+        sh.put(r, summ.col("param"), Cell(p, "label"))
+        sh.put(r, summ.col("feature"), Cell(features[i], "text"))
+        sh.put(r, summ.col("true"), SP_TRUE[i])
+        sh.put(r, summ.col("sgd_final"), Cell(f"={sgd.letter('p', i)}{last}", "result", "0.0000"))
+        sh.put(r, summ.col("ada_final"), Cell(f"={ada.letter('p', i)}{last}", "result", "0.0000"))
+        nz = ada.letter("nz", i)
+        sh.put(r, summ.col("nonzero"), Cell(f"=SUM({nz}{S.start + 1}:{nz}{last})", number_format="0"))
+        sh.put(r, summ.col("sum"), Cell(f"={ada.letter('sum', i)}{last}", number_format="0.0"))
+        sh.put(r, summ.col("mean"), Cell(f"=IF({F}{r}=0,0,({G}{r}-sparse_init_acc)/{F}{r})", number_format="0.00"))
+        sh.put(r, summ.col("eff"), Cell(f"={ada.letter('eff', i)}{last}", "result", "0.00000"))
+        sh.put(r, summ.col("eff_ratio"), Cell(f"={I_}{r}/{I_}${S.summary_row('a')}", "result", "0.0"))
     # step table
     head = ["step t", "epoch", "x", "z", "y",
             "pred - y", "de/da", "de/dc", "de/db", "a", "c", "b",
@@ -111,72 +99,75 @@ def sparse_sheet() -> tuple[Sheet, dict[str, str]]:
             "eff. lr a", "eff. lr c", "eff. lr b", "a", "c", "b", "g≠0 a", "g≠0 c", "g≠0 b"]
     err = "error e = a*x + c*z + b - y, with the previous row's a, c, b"
     grad = ("de/da = 2*e*x", "de/dc = 2*e*z: 0 whenever z = 0", "de/db = 2*e")
-    meaning = ([None] * 5 + [err, *grad] + [f"{p} <- {p} - sparse_sgd_lr * de/d{p}" for p in SP_PARAMS]
-               + [err, *grad] + [f"sum of g^2 of {p} so far: + (de/d{p})^2 each step" for p in SP_PARAMS]
-               + [f"effective lr of {p} = sparse_adagrad_lr / (sqrt(sum g^2 {p}) + sparse_eps)" for p in SP_PARAMS]
-               + [f"{p} <- {p} - effective lr * de/d{p}" for p in SP_PARAMS]
-               + [f"1 when de/d{p} is not 0 on this step (summed in column F above)" for p in SP_PARAMS])
+    P = S.params
+    meaning = ([None] * 5 + [err, *grad] + [f"{p} <- {p} - sparse_sgd_lr * de/d{p}" for p in P]
+               + [err, *grad] + [f"sum of g^2 of {p} so far: + (de/d{p})^2 each step" for p in P]
+               + [f"effective lr of {p} = sparse_adagrad_lr / (sqrt(sum g^2 {p}) + sparse_eps)" for p in P]
+               + [f"{p} <- {p} - effective lr * de/d{p}" for p in P]
+               + [f"1 when de/d{p} is not 0 on this step (summed in column {F} above)" for p in P])
+    assert len(head) == ada.end - st.first
     for j, (h, note) in enumerate(zip(head, meaning)):
-        sh.put(SP_HEAD, 1 + j, Cell(h, "header", comment=note))
-    sh.put(SP_HEAD - 1, SP_SGD, Cell("SGD: one lr for a, c and b", "label"))
-    sh.put(SP_HEAD - 1, SP_ADA, Cell("Adagrad: lr / sqrt(sum of g^2), per parameter", "label"))
-    sh.put(SP_HEAD - 1, SP_DATA, Cell("the data (edit me)", "label"))
-    for j, h in enumerate(("sample", "x", "z", "y")):
-        sh.put(SP_HEAD, SP_DATA + j, Cell(h, "header"))
+        sh.put(S.head, st.first + j, Cell(h, "header", comment=note))
+    sh.put(S.head - 1, sgd.first, Cell("SGD: one lr for a, c and b", "label"))
+    sh.put(S.head - 1, ada.first, Cell("Adagrad: lr / sqrt(sum of g^2), per parameter", "label"))
+    sh.put(S.head - 1, data.first, Cell("the data (edit me)", "label"))
+    for key, h in (("sample", "sample"), ("x", "x"), ("z", "z"), ("y", "y")):
+        sh.put(S.head, data.col(key), Cell(h, "header"))
     for i in range(n):
-        sh.put(SP_START + i, SP_DATA, i + 1)
-        sh.put(SP_START + i, SP_DATA + 1, Cell(float(x[i]), "input"))
-        sh.put(SP_START + i, SP_DATA + 2, Cell(float(z[i]), "input"))
-        sh.put(SP_START + i, SP_DATA + 3, Cell(float(y[i]), "input"))
-    sh.put(SP_START + n, SP_DATA, Cell(f"y = {SP_TRUE[0]:g}x + {SP_TRUE[1]:g}z + {SP_TRUE[2]:g} exactly "
-                                        "(true a, c, b)", "note"))
-    sh.put(SP_START, SP_T, Cell(0, "start"))
-    sh.put(SP_START, SP_EP, Cell("start", "start"))
-    for i, p in enumerate(SP_PARAMS):
-        sh.put(SP_START, SP_SGD + 4 + i, Cell(f"=sparse_start_{p}", "start", "0.0000"))
-        sh.put(SP_START, SP_ADA + 10 + i, Cell(f"=sparse_start_{p}", "start", "0.0000"))
-        sh.put(SP_START, SP_ADA + 4 + i, Cell("=sparse_init_acc", "start", "0.0"))
-    dx, dz, dy = (f"${L(SP_DATA + k)}$" for k in (1, 2, 3))
-    feat = (L(SP_X), L(SP_Z), None)
+        sh.put(S.start + i, data.col("sample"), i + 1)
+        sh.put(S.start + i, data.col("x"), Cell(float(x[i]), "input"))
+        sh.put(S.start + i, data.col("z"), Cell(float(z[i]), "input"))
+        sh.put(S.start + i, data.col("y"), Cell(float(y[i]), "input"))
+    sh.put(S.start + n, data.col("sample"), Cell(f"y = {SP_TRUE[0]:g}x + {SP_TRUE[1]:g}z + {SP_TRUE[2]:g} exactly "
+                                                 "(true a, c, b)", "note"))
+    sh.put(S.start, st.col("t"), Cell(0, "start"))
+    sh.put(S.start, st.col("epoch"), Cell("start", "start"))
+    for i, p in enumerate(S.params):
+        sh.put(S.start, sgd.col("p", i), Cell(f"=sparse_start_{p}", "start", "0.0000"))
+        sh.put(S.start, ada.col("p", i), Cell(f"=sparse_start_{p}", "start", "0.0000"))
+        sh.put(S.start, ada.col("sum", i), Cell("=sparse_init_acc", "start", "0.0"))
+    dx, dz, dy = (f"${data.letter(k)}$" for k in ("x", "z", "y"))
+    X, Z, Y = st.letter("x"), st.letter("z"), st.letter("y")
+    feat = (X, Z, None)
     for t in range(1, steps + 1):
-        r, rp = SP_START + t, SP_START + t - 1
-        dr = SP_START + (t - 1) % n
-        sh.put(r, SP_T, t)
-        sh.put(r, SP_EP, (t - 1) // n + 1)
-        sh.put(r, SP_X, f"={dx}{dr}")
-        sh.put(r, SP_Z, f"={dz}{dr}")
-        sh.put(r, SP_Y, f"={dy}{dr}")
-        for base, sgd in ((SP_SGD, True), (SP_ADA, False)):
-            pa, pc, pb = (L(base + (4 if sgd else 10) + i) for i in range(3))
-            e = L(base)
-            sh.put(r, base, Cell(f"={pa}{rp}*C{r}+{pc}{rp}*D{r}+{pb}{rp}-E{r}", number_format="0.000"))
+        r, rp = S.start + t, S.start + t - 1
+        dr = S.start + (t - 1) % n
+        sh.put(r, st.col("t"), t)
+        sh.put(r, st.col("epoch"), (t - 1) // n + 1)
+        sh.put(r, st.col("x"), f"={dx}{dr}")
+        sh.put(r, st.col("z"), f"={dz}{dr}")
+        sh.put(r, st.col("y"), f"={dy}{dr}")
+        for blk in (sgd, ada):
+            pa, pc, pb = (blk.letter("p", i) for i in range(3))
+            e = blk.letter("err")
+            sh.put(r, blk.col("err"), Cell(f"={pa}{rp}*{X}{r}+{pc}{rp}*{Z}{r}+{pb}{rp}-{Y}{r}", number_format="0.000"))
             for i in range(3):
                 g = f"2*{e}{r}*{feat[i]}{r}" if feat[i] else f"2*{e}{r}"
-                sh.put(r, base + 1 + i, Cell("=" + g, number_format="0.000"))
+                sh.put(r, blk.col("g", i), Cell("=" + g, number_format="0.000"))
             for i in range(3):
-                gcol = L(base + 1 + i)
-                if sgd:
-                    new = f"={L(base + 4 + i)}{rp}-sparse_sgd_lr*{gcol}{r}"
-                    sh.put(r, base + 4 + i, Cell(new, number_format="0.0000"))
+                gcol, pcol = blk.letter("g", i), blk.letter("p", i)
+                if blk is sgd:
+                    sh.put(r, blk.col("p", i), Cell(f"={pcol}{rp}-sparse_sgd_lr*{gcol}{r}", number_format="0.0000"))
                 else:
-                    s, ef = L(base + 4 + i), L(base + 7 + i)
-                    sh.put(r, base + 4 + i, Cell(f"={s}{rp}+{gcol}{r}^2", number_format="0.0"))
-                    sh.put(r, base + 7 + i, Cell(f"=sparse_adagrad_lr/(SQRT({s}{r})+sparse_eps)",
-                                                 number_format="0.00000"))
-                    pcol = L(base + 10 + i)
-                    sh.put(r, base + 10 + i, Cell(f"={pcol}{rp}-{ef}{r}*{gcol}{r}", number_format="0.0000"))
-                    sh.put(r, base + 13 + i, f"=IF({gcol}{r}=0,0,1)")
-    rows = (SP_START + 1, last)
-    sh.charts.append(Chart("Adagrad: effective lr per step (log scale)", f"A{SP_CHART_ROW}",
-                           [Series(f"lr {p}" + (" (rare)" if p == "c" else ""), SP_ADA + 7 + i, SP_T, *rows)
-                            for i, p in enumerate(SP_PARAMS)],
+                    s_, ef = blk.letter("sum", i), blk.letter("eff", i)
+                    sh.put(r, blk.col("sum", i), Cell(f"={s_}{rp}+{gcol}{r}^2", number_format="0.0"))
+                    sh.put(r, blk.col("eff", i), Cell(f"=sparse_adagrad_lr/(SQRT({s_}{r})+sparse_eps)",
+                                                      number_format="0.00000"))
+                    sh.put(r, blk.col("p", i), Cell(f"={pcol}{rp}-{ef}{r}*{gcol}{r}", number_format="0.0000"))
+                    sh.put(r, blk.col("nz", i), f"=IF({gcol}{r}=0,0,1)")
+    rows = (S.start + 1, last)
+    sh.charts.append(Chart("Adagrad: effective lr per step (log scale)", S.eff_chart.addr,
+                           [Series(f"lr {p}" + (" (rare)" if p == "c" else ""), ada.col("eff", i), st.col("t"), *rows)
+                            for i, p in enumerate(S.params)],
                            y_title="lr / sqrt(sum g^2)", log_y=True, width_cm=15, height_cm=10))
-    sh.charts.append(Chart(f"c per step (true c = {SP_TRUE[1]:g}): SGD vs Adagrad", f"F{SP_CHART_ROW}",
-                           [Series("c, SGD", SP_SGD + 5, SP_T, *rows), Series("c, Adagrad", SP_ADA + 11, SP_T, *rows)],
+    c = S.params.index("c")
+    sh.charts.append(Chart(f"c per step (true c = {SP_TRUE[1]:g}): SGD vs Adagrad", S.c_chart.addr,
+                           [Series("c, SGD", sgd.col("p", c), st.col("t"), *rows),
+                            Series("c, Adagrad", ada.col("p", c), st.col("t"), *rows)],
                            y_title="c", width_cm=15, height_cm=10))
-    sh.widths = {"A": 18, "B": 16, **{L(c): 12 for c in range(3, 29)}, L(SP_DATA): 8}
+    sh.widths = {"A": 18, "B": 16, **{col_letter(k): 12 for k in range(st.col("x"), ada.end)},
+                 data.letter("sample"): 8}
     return sh, names
-
 
 
 def sparse_run(x, z, y, hp, epochs=SP_EPOCHS):
@@ -211,46 +202,44 @@ def sparse_run(x, z, y, hp, epochs=SP_EPOCHS):
 
 
 def _sparse_inputs(read):
-    hp = {}
-    for i, (name, *_) in enumerate(SP_HYPERS):
-        hp[name] = number(read(SPARSE, f"B{SP_SET_ROW + i}"), name)
+    S = Sparse
+    hp = {name: cell_number(read, SPARSE, S.settings.addr(name)) for name in S.settings.names}
     cols = []
-    for k in (1, 2, 3):
-        L = col_letter(SP_DATA + k)
-        cols.append(np.array([number(read(SPARSE, f"{L}{SP_START + i}"), f"{SPARSE}!{L}{SP_START + i}")
-                              for i in range(SP_N)]))
+    for key in ("x", "z", "y"):
+        L = S.data.letter(key)
+        cols.append(np.array([cell_number(read, SPARSE, f"{L}{S.start + i}") for i in range(SP_N)]))
     return hp, cols
 
 
 def sparse_expected(read, floats: dict) -> None:
+    S = Sparse
+    sgd, ada, st, summ = S.sgd, S.ada, S.steps, S.summary
     hp, (x, z, y) = _sparse_inputs(read)
     o = sparse_run(x, z, y, hp)
     steps = len(o["x"])
-    L = col_letter
     for t in range(steps):
-        r = SP_START + 1 + t
-        for col, v in ((SP_X, o["x"][t]), (SP_Z, o["z"][t]), (SP_Y, o["y"][t]), (SP_SGD, o["sgd_err"][t]),
-                       (SP_ADA, o["ada_err"][t])):
-            put(floats, f"{L(col)}{r}", v)
+        r = S.start + 1 + t
+        for letter, v in ((st.letter("x"), o["x"][t]), (st.letter("z"), o["z"][t]), (st.letter("y"), o["y"][t]),
+                          (sgd.letter("err"), o["sgd_err"][t]), (ada.letter("err"), o["ada_err"][t])):
+            put(floats, f"{letter}{r}", v)
         for i in range(3):
-            for col, key in ((SP_SGD + 1, "sgd_g"), (SP_SGD + 4, "sgd_p"), (SP_ADA + 1, "ada_g"),
-                             (SP_ADA + 4, "ada_sum"), (SP_ADA + 7, "ada_eff"), (SP_ADA + 10, "ada_p"),
-                             (SP_ADA + 13, "ada_nz")):
-                put(floats, f"{L(col + i)}{r}", o[key][t, i])
-    for i, p in enumerate(SP_PARAMS):
-        put(floats, f"{L(SP_SGD + 4 + i)}{SP_START}", hp[f"sparse_start_{p}"])
-        put(floats, f"{L(SP_ADA + 10 + i)}{SP_START}", hp[f"sparse_start_{p}"])
-        put(floats, f"{L(SP_ADA + 4 + i)}{SP_START}", hp["sparse_init_acc"])
+            for blk, name, key in ((sgd, "g", "sgd_g"), (sgd, "p", "sgd_p"), (ada, "g", "ada_g"), (ada, "sum", "ada_sum"),
+                                   (ada, "eff", "ada_eff"), (ada, "p", "ada_p"), (ada, "nz", "ada_nz")):
+                put(floats, f"{blk.letter(name, i)}{r}", o[key][t, i])
+    for i, p in enumerate(S.params):
+        put(floats, f"{sgd.letter('p', i)}{S.start}", hp[f"sparse_start_{p}"])
+        put(floats, f"{ada.letter('p', i)}{S.start}", hp[f"sparse_start_{p}"])
+        put(floats, f"{ada.letter('sum', i)}{S.start}", hp["sparse_init_acc"])
     a_eff = o["ada_eff"][-1, 0]
-    for i in range(3):
-        r = SP_SUM_HEAD + 1 + i
+    for i, p in enumerate(S.params):
+        r = S.summary_row(p)
         nz = sum(o["ada_nz"][:, i].tolist(), 0.0)
         ssum = o["ada_sum"][-1, i]
-        put(floats, f"D{r}", o["sgd_p"][-1, i])
-        put(floats, f"E{r}", o["ada_p"][-1, i])
-        put(floats, f"F{r}", nz)
-        put(floats, f"G{r}", ssum)
-        put(floats, f"H{r}", 0.0 if nz == 0 else (ssum - hp["sparse_init_acc"]) / nz)
-        put(floats, f"I{r}", o["ada_eff"][-1, i])
+        put(floats, f"{summ.letter('sgd_final')}{r}", o["sgd_p"][-1, i])
+        put(floats, f"{summ.letter('ada_final')}{r}", o["ada_p"][-1, i])
+        put(floats, f"{summ.letter('nonzero')}{r}", nz)
+        put(floats, f"{summ.letter('sum')}{r}", ssum)
+        put(floats, f"{summ.letter('mean')}{r}", 0.0 if nz == 0 else (ssum - hp["sparse_init_acc"]) / nz)
+        put(floats, f"{summ.letter('eff')}{r}", o["ada_eff"][-1, i])
         with np.errstate(all="ignore"):
-            put(floats, f"J{r}", o["ada_eff"][-1, i] / a_eff)
+            put(floats, f"{summ.letter('eff_ratio')}{r}", o["ada_eff"][-1, i] / a_eff)
