@@ -400,7 +400,7 @@ _R_ATTR = re.compile(rb'\br="\$?([A-Z]+)\$?([0-9]+)"')
 _T_ATTR = re.compile(rb'\s+t="[^"]*"')
 
 
-def write_cached_copy(src, dst, values: dict) -> None:
+def write_cached_copy(src, dst, values: dict, formulas_only: bool = False) -> None:
     """Copy a workbook, replacing the cached value of each formula cell (and of each cell of an
     array formula's range) by values[sheet][(row, col)] (None: no cached value); formulas and
     every other part stay as they are.  Written atomically."""
@@ -414,7 +414,7 @@ def write_cached_copy(src, dst, values: dict) -> None:
             data = zin.read(info.filename)
             sheet = parts.get(info.filename)
             if sheet is not None and sheet in values:
-                data = _replace_cached(data, values[sheet])
+                data = _replace_cached(data, values[sheet], formulas_only)
             zout.writestr(info, data)
     del raw
     write_atomic(dst, out.getvalue())
@@ -435,10 +435,12 @@ def write_uncached_copy(src, dst) -> None:
     opening it must compute every formula itself.  Written atomically."""
     from graddesc.xlsx import reader
 
-    write_cached_copy(src, dst, {name: _NoValues() for name in reader.sheet_parts(src).values()})
+    # only cells with a formula: plain inputs keep their values
+    write_cached_copy(src, dst, {name: _NoValues() for name in reader.sheet_parts(src).values()},
+                      formulas_only=True)
 
 
-def _replace_cached(xml: bytes, values: dict) -> bytes:
+def _replace_cached(xml: bytes, values: dict, formulas_only: bool = False) -> bytes:
     def sub(m):
         body = m.group("body")
         if body is None:
@@ -447,7 +449,8 @@ def _replace_cached(xml: bytes, values: dict) -> bytes:
         if not r:
             return m.group(0)
         key = (int(r.group(2)), model.col_index(r.group(1)))
-        if key not in values or not _F_EL.search(body) and not _V_EL.search(body):
+        has_f = _F_EL.search(body)
+        if key not in values or not has_f and (formulas_only or not _V_EL.search(body)):
             return m.group(0)  # (a cell of an array formula's range has a <v> and no <f>)
         val = _value_xml(values[key])
         p = m.group("p")
